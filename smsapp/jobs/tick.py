@@ -1,0 +1,59 @@
+"""The tick: the database holds every due time; this turns due rows into RQ jobs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from redis.exceptions import RedisError
+from sqlalchemy import or_, select, update
+
+from smsapp.jobs.queues import enqueue_sends, enqueue_timer
+from smsapp.models import OutboxMessage
+from smsapp.runtime import Runtime
+from smsapp.services import timers
+
+REENQUEUE_GRACE = timedelta(seconds=60)
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TickReport:
+    timers: int
+    sends: int
+
+
+def tick(runtime: Runtime, limit: int = 1000) -> TickReport:
+    now = runtime.now()
+    with runtime.session() as session:
+        due_timers = timers.claim_due(session, now, limit)
+        sends = [
+            (row.id, row.priority)
+            for row in session.execute(
+                select(OutboxMessage.id, OutboxMessage.priority)
+                .where(
+                    OutboxMessage.status == "queued",
+                    OutboxMessage.due_at <= now,
+                    or_(
+                        OutboxMessage.enqueued_at.is_(None),
+                        OutboxMessage.enqueued_at < now - REENQUEUE_GRACE,
+                    ),
+                )
+                .limit(limit)
+            )
+        ]
+        if sends:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_([i for i, _ in sends]))
+                .values(enqueued_at=now)
+            )
+        session.commit()
+    try:
+        for timer_id, kind in due_timers:
+            enqueue_timer(runtime, timer_id, timers.KIND_QUEUE.get(kind, "default"))
+    except RedisError:  # claimed rows come back after their lease
+        log.warning("tick.redis_unavailable", extra={"count": len(due_timers)})
+    enqueue_sends(runtime, sends)
+    return TickReport(timers=len(due_timers), sends=len(sends))

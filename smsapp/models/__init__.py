@@ -1,0 +1,36 @@
+"""All models, imported so metadata is complete for Alembic and create_all."""
+
+from smsapp.models.audit import AuditEntry
+from smsapp.models.checkins import MoodScore
+from smsapp.models.consent import ConsentRecord
+from smsapp.models.escalations import Case, CaseEvent, PolicyLevel
+from smsapp.models.flows import FlowSession, FlowVersion, GroupFlow
+from smsapp.models.meetings import MeetingException, MeetingSeries, Rsvp
+from smsapp.models.members import Member
+from smsapp.models.messages import InboundMessage, OutboxMessage
+from smsapp.models.organisations import Group, Organisation
+from smsapp.models.timers import Timer
+from smsapp.models.users import User, group_facilitators
+
+__all__ = [
+    "AuditEntry",
+    "Case",
+    "CaseEvent",
+    "ConsentRecord",
+    "FlowSession",
+    "FlowVersion",
+    "Group",
+    "GroupFlow",
+    "InboundMessage",
+    "MeetingException",
+    "MeetingSeries",
+    "Member",
+    "MoodScore",
+    "Organisation",
+    "OutboxMessage",
+    "PolicyLevel",
+    "Rsvp",
+    "Timer",
+    "User",
+    "group_facilitators",
+]

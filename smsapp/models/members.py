@@ -1,0 +1,41 @@
+"""Members: people who text. Phone numbers are encrypted with a keyed hash for lookups."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import ForeignKey, String, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from smsapp.db import Base, BigId, intpk, str40
+from smsapp.db_types import EncryptedText
+
+MEMBER_STATUSES = ("pending", "active", "paused", "opted_out", "erased")
+
+
+class Member(Base):
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("organisation_id", "phone_hash"),)
+
+    id: Mapped[intpk]
+    organisation_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisations.id"), index=True)
+    group_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("groups.id"), index=True)
+    phone: Mapped[str | None] = mapped_column(EncryptedText())
+    phone_hash: Mapped[str] = mapped_column(String(64), index=True)
+    phone_last4: Mapped[str] = mapped_column(String(4), default="")
+    name: Mapped[str | None] = mapped_column(EncryptedText())
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    tz: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str40] = mapped_column(default="pending")
+    checkin_time: Mapped[time | None] = mapped_column(Time)
+    automation_paused: Mapped[bool] = mapped_column(default=False)  # open crisis case
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    @property
+    def first_name(self) -> str:
+        return (self.name or "").split(" ")[0] or "there"
+
+    @property
+    def receives_scheduled(self) -> bool:
+        return self.status == "active" and not self.automation_paused

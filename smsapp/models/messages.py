@@ -1,0 +1,63 @@
+"""Inbound messages and the outbox (every outbound text, inline replies included)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from smsapp.db import Base, BigId, intpk, str40
+from smsapp.db_types import EncryptedText
+
+PRIORITIES = ("urgent", "default", "bulk")
+OUTBOX_STATUSES = ("queued", "claimed", "sent", "failed", "cancelled", "inline")
+
+
+class InboundMessage(Base):
+    __tablename__ = "inbound_messages"
+    __table_args__ = (UniqueConstraint("message_sid"),)
+
+    id: Mapped[intpk]
+    message_sid: Mapped[str] = mapped_column(String(64))
+    organisation_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("organisations.id"))
+    member_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+    phone_hash: Mapped[str] = mapped_column(String(64), index=True)
+    body: Mapped[str | None] = mapped_column(EncryptedText())
+    reply: Mapped[str | None] = mapped_column(EncryptedText())  # the inline TwiML answer
+    crisis: Mapped[bool] = mapped_column(default=False)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("idempotency_key"),
+        Index("ix_outbox_due", "status", "due_at"),
+    )
+
+    id: Mapped[intpk]
+    idempotency_key: Mapped[str] = mapped_column(String(160))
+    organisation_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("organisations.id"))
+    member_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+    case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"), index=True)
+    to_phone: Mapped[str | None] = mapped_column(EncryptedText())
+    body: Mapped[str | None] = mapped_column(EncryptedText())
+    kind: Mapped[str40]  # reply | scheduled | escalation | crisis | system
+    priority: Mapped[str] = mapped_column(String(10), default="default")
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    due_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    enqueued_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    twilio_sid: Mapped[str | None] = mapped_column(String(64), index=True)
+    delivery_status: Mapped[str | None] = mapped_column(String(20))
+    error_code: Mapped[str | None] = mapped_column(String(12))
+    created_at: Mapped[datetime]

@@ -1,0 +1,48 @@
+"""Organisations and their groups."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from smsapp.db import Base, BigId, intpk, str40, str120
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[intpk]
+    name: Mapped[str120]
+    program_name: Mapped[str120]
+    help_contact: Mapped[str120] = mapped_column(default="")
+    crisis_text_en: Mapped[str | None] = mapped_column(Text)
+    crisis_text_es: Mapped[str | None] = mapped_column(Text)
+    quiet_start: Mapped[time] = mapped_column(Time, default=time(21, 0))
+    quiet_end: Mapped[time] = mapped_column(Time, default=time(8, 0))
+    retain_bodies_days: Mapped[int] = mapped_column(Integer, default=90)
+    retain_moods_days: Mapped[int] = mapped_column(Integer, default=365)
+    retain_cases_days: Mapped[int] = mapped_column(Integer, default=365)
+    lexicon_extra: Mapped[str] = mapped_column(Text, default="")
+    messages_per_week: Mapped[int] = mapped_column(Integer, default=4)
+    created_at: Mapped[datetime]
+
+    groups: Mapped[list[Group]] = relationship(back_populates="organisation")
+
+
+class Group(Base):
+    __tablename__ = "groups"
+    __table_args__ = (UniqueConstraint("code"),)
+
+    id: Mapped[intpk]
+    organisation_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisations.id"), index=True)
+    code: Mapped[str40]
+    name: Mapped[str120]
+    tz: Mapped[str] = mapped_column(String(64))
+    checkin_days: Mapped[str] = mapped_column(String(7), default="")  # "024" = Mon, Wed, Fri
+    checkin_time: Mapped[time | None] = mapped_column(Time)
+    sandbox: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+
+    organisation: Mapped[Organisation] = relationship(back_populates="groups")

@@ -1,0 +1,44 @@
+"""People who log in: coordinators and facilitators (facilitators also get escalation SMS)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from smsapp.db import Base, BigId, intpk, str40, str120
+from smsapp.db_types import EncryptedText
+from smsapp.models.organisations import Group
+
+ROLES = ("coordinator", "facilitator")
+
+group_facilitators = Table(
+    "group_facilitators",
+    Base.metadata,
+    Column("group_id", BigId, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("email"),)
+
+    id: Mapped[intpk]
+    organisation_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisations.id"), index=True)
+    email: Mapped[str120]
+    name: Mapped[str120]
+    role: Mapped[str40]
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    phone: Mapped[str | None] = mapped_column(EncryptedText())
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    on_call: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+
+    groups: Mapped[list[Group]] = relationship(secondary=group_facilitators)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == "coordinator"

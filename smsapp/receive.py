@@ -1,0 +1,97 @@
+"""The one inbound edge: the webhook and the simulator both hand texts to receive_sms."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from smsapp.models import InboundMessage
+from smsapp.runtime import Runtime
+from smsapp.services import directory, inbound
+from smsapp.services.outbox import record_inline_reply
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Received:
+    reply: str | None
+    duplicate: bool = False
+
+
+def receive_sms(runtime: Runtime, *, sid: str, phone: str, body: str) -> Received:
+    """Route one text and store it with its answer, once per MessageSid.
+
+    The inbound row is written last, in the same transaction as everything the text
+    caused: a retried MessageSid fails the unique insert, rolls back, and gets the
+    first answer again, so nothing happens twice.
+    """
+    now = runtime.now()
+    with runtime.session() as session:
+        if (stored := _stored_reply(session, sid)) is not None:
+            return stored
+        try:
+            outcome = inbound.route(session, phone, body, now)
+        except Exception:
+            log.exception("sms.route_failed", extra={"sid": sid})
+            session.rollback()
+            outcome = _safe_outcome(runtime, session, phone, body)
+        session.add(
+            InboundMessage(
+                message_sid=sid,
+                organisation_id=outcome.organisation_id,
+                member_id=outcome.member_id,
+                user_id=outcome.user_id,
+                phone_hash=directory.phone_hash(phone),
+                body=body,
+                reply=outcome.reply,
+                crisis=outcome.crisis,
+                received_at=now,
+            )
+        )
+        if outcome.reply:
+            record_inline_reply(
+                session,
+                to=phone,
+                body=outcome.reply,
+                key=f"inline:{sid}",
+                now=now,
+                organisation_id=outcome.organisation_id,
+                member_id=outcome.member_id,
+            )
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            return _stored_reply(session, sid) or Received(reply=None, duplicate=True)
+    log.info("sms.received", extra={"sid": sid, "member_id": outcome.member_id})
+    return Received(reply=outcome.reply)
+
+
+def _stored_reply(session: object, sid: str) -> Received | None:
+    from sqlalchemy.orm import Session
+
+    assert isinstance(session, Session)
+    row = session.execute(
+        select(InboundMessage.reply).where(InboundMessage.message_sid == sid)
+    ).first()
+    return None if row is None else Received(reply=row[0], duplicate=True)
+
+
+def _safe_outcome(runtime: Runtime, session: object, phone: str, body: str) -> inbound.Outcome:
+    """Routing failed: the message is still stored, and a crisis still gets resources."""
+    from smsapp.services import crisis
+
+    from sqlalchemy.orm import Session
+
+    assert isinstance(session, Session)
+    try:
+        reply = crisis.screen_and_respond(session, phone, body, None, runtime.now())
+    except Exception:
+        log.exception("sms.crisis_fallback_failed")
+        session.rollback()
+        reply = None
+    return inbound.Outcome(reply=reply, crisis=reply is not None)

@@ -1,0 +1,1 @@
+"""The rules. Services take a Session, never import Flask, and leave commits to the edge."""

@@ -1,0 +1,53 @@
+"""Mood scores, and the patterns over time that open a case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smsapp.models import Member, MoodScore
+
+LOW_SCORE = 2
+PATTERN_LENGTH = 3
+
+
+def record_mood(session: Session, member: Member, score: int, note: str | None, now: datetime) -> None:
+    session.add(MoodScore(member_id=member.id, group_id=member.group_id, score=score, note=note, at=now))
+    session.flush()
+    _check_patterns(session, member, now)
+
+
+def record_missed(session: Session, member: Member, now: datetime) -> None:
+    """A check-in went unanswered (its wait timed out)."""
+    session.add(MoodScore(member_id=member.id, group_id=member.group_id, score=None, missed=True, at=now))
+    session.flush()
+    _check_patterns(session, member, now)
+
+
+def recent(session: Session, member_id: int, limit: int = 10) -> list[MoodScore]:
+    return list(
+        session.scalars(
+            select(MoodScore)
+            .where(MoodScore.member_id == member_id)
+            .order_by(MoodScore.at.desc(), MoodScore.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def _check_patterns(session: Session, member: Member, now: datetime) -> None:
+    """Three low scores in a row, or three missed check-ins in a row, open a normal case."""
+    from smsapp.services import escalation
+
+    last = recent(session, member.id, PATTERN_LENGTH)
+    if len(last) < PATTERN_LENGTH:
+        return
+    if all(s.score is not None and s.score <= LOW_SCORE for s in last):
+        reason = "three low scores in a row"
+    elif all(s.missed for s in last):
+        reason = "three missed check-ins in a row"
+    else:
+        return
+    escalation.open_case(session, member=member, urgency="normal", source="pattern", reason=reason, now=now)

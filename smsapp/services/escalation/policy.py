@@ -1,0 +1,96 @@
+"""Escalation policies: ordered levels, each with timeouts, repeats and whom it notifies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from smsapp.models import Group, PolicyLevel, User
+from smsapp.models.escalations import LEVEL_TARGETS
+
+MIN_LEVELS = 2
+
+
+class PolicyError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class LevelSpec:
+    target: str
+    user_id: int | None = None
+    urgent_timeout_minutes: int = 5
+    normal_timeout_minutes: int = 60
+    repeats: int = 1
+
+
+DEFAULT_LEVELS = (LevelSpec("group_facilitators"), LevelSpec("on_call"))
+
+
+def set_policy(session: Session, group: Group, levels: list[LevelSpec]) -> None:
+    """Replace the group's policy; refused with a clear reason when it cannot keep people safe."""
+    if len(levels) < MIN_LEVELS:
+        raise PolicyError(f"a policy needs at least {MIN_LEVELS} levels, so someone backs up the first")
+    for index, level in enumerate(levels, start=1):
+        _check_level(session, group, index, level)
+    session.execute(delete(PolicyLevel).where(PolicyLevel.group_id == group.id))
+    session.flush()
+    for position, level in enumerate(levels):
+        session.add(
+            PolicyLevel(
+                group_id=group.id,
+                position=position,
+                target=level.target,
+                user_id=level.user_id,
+                urgent_timeout_minutes=level.urgent_timeout_minutes,
+                normal_timeout_minutes=level.normal_timeout_minutes,
+                repeats=level.repeats,
+            )
+        )
+
+
+def _check_level(session: Session, group: Group, index: int, level: LevelSpec) -> None:
+    if level.target not in LEVEL_TARGETS:
+        raise PolicyError(f"level {index}: unknown target {level.target!r}")
+    if not 1 <= level.urgent_timeout_minutes <= 60:
+        raise PolicyError(f"level {index}: urgent timeout must be 1–60 minutes")
+    if not 1 <= level.normal_timeout_minutes <= 24 * 60:
+        raise PolicyError(f"level {index}: normal timeout must be 1–1440 minutes")
+    if not 1 <= level.repeats <= 10:
+        raise PolicyError(f"level {index}: repeats must be 1–10")
+    if level.target == "user":
+        user = session.get(User, level.user_id) if level.user_id else None
+        if user is None or user.organisation_id != group.organisation_id:
+            raise PolicyError(f"level {index}: choose a person from this organisation")
+
+
+def levels_for(session: Session, group_id: int | None) -> list[LevelSpec]:
+    if group_id is None:
+        return [LevelSpec("on_call")]
+    rows = session.scalars(
+        select(PolicyLevel).where(PolicyLevel.group_id == group_id).order_by(PolicyLevel.position)
+    ).all()
+    if not rows:
+        return list(DEFAULT_LEVELS)
+    return [
+        LevelSpec(r.target, r.user_id, r.urgent_timeout_minutes, r.normal_timeout_minutes, r.repeats)
+        for r in rows
+    ]
+
+
+def recipients(session: Session, organisation_id: int, group_id: int | None, level: LevelSpec) -> list[User]:
+    """Everyone notified at a level who has a phone to text."""
+    if level.target == "user":
+        users = [u for u in [session.get(User, level.user_id)] if u is not None]
+    elif level.target == "on_call":
+        users = list(
+            session.scalars(
+                select(User).where(User.organisation_id == organisation_id, User.on_call.is_(True))
+            )
+        )
+    else:
+        group = session.get(Group, group_id) if group_id else None
+        users = list(session.scalars(select(User).where(User.groups.contains(group)))) if group else []
+    return [u for u in users if u.active and u.phone]

@@ -1,0 +1,39 @@
+"""Registers each timer kind's handler (imported by the timer job)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from smsapp.models import Member, Timer
+from smsapp.services import checkins, conversations, escalation, outbox, timers
+
+
+@timers.handles("wait_timeout")
+def _wait_timeout(session: Session, timer: Timer, now: datetime) -> None:
+    fs_id = int(timer.payload["flow_session_id"])
+    from smsapp.models import FlowSession
+
+    fs = session.get(FlowSession, fs_id)
+    flow_id = fs.flow_id if fs else ""
+    texts = conversations.on_timeout(session, fs_id, now)
+    member = session.get(Member, timer.member_id) if timer.member_id else None
+    if member is None:
+        return
+    if flow_id == "checkin":
+        checkins.record_missed(session, member, now)
+    for index, body in enumerate(texts):
+        outbox.queue_message(
+            session, to=member.phone or "", body=body, kind="scheduled",
+            key=f"timer:{timer.id}:{index}", now=now,
+            organisation_id=member.organisation_id, member_id=member.id,
+        )
+
+
+@timers.handles("escalation_step")
+def _escalation_step(session: Session, timer: Timer, now: datetime) -> None:
+    escalation.advance(session, int(timer.payload["case_id"]), now)
+
+
+import smsapp.services.schedule_fires  # noqa: E402,F401  (reminder and check-in handlers)

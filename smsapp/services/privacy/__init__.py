@@ -1,0 +1,1 @@
+"""Privacy: key rotation, retention, a member's rights (export, erasure)."""

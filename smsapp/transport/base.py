@@ -1,0 +1,41 @@
+"""The transport protocol and its one error type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class SendResult:
+    sid: str
+    status: str = "queued"
+
+
+class TransportError(Exception):
+    """A send failed. `permanent` means retrying cannot help (bad number, opted out).
+
+    The message carries only the provider's code and a short reason, never the body or
+    the number, because transport errors end up in logs.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        permanent: bool,
+        code: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+        self.code = code
+        self.retry_after = retry_after
+
+    @property
+    def opted_out(self) -> bool:
+        return self.code == "21610"
+
+
+class SmsTransport(Protocol):
+    def send(self, to: str, body: str, *, idempotency_key: str) -> SendResult: ...

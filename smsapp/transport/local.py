@@ -1,0 +1,46 @@
+"""A transport that keeps messages in memory: for the demo, the simulator and tests."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from smsapp.transport.base import SendResult, TransportError
+
+
+@dataclass(frozen=True)
+class LocalMessage:
+    to: str
+    body: str
+    sid: str
+    idempotency_key: str
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class LocalTransport:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.sent: list[LocalMessage] = []
+        self._fail_next: list[TransportError] = []
+
+    def send(self, to: str, body: str, *, idempotency_key: str) -> SendResult:
+        with self._lock:
+            if self._fail_next:
+                raise self._fail_next.pop(0)
+            sid = f"SMlocal{len(self.sent) + 1:026d}"
+            self.sent.append(LocalMessage(to, body, sid, idempotency_key))
+            return SendResult(sid=sid)
+
+    def fail_next(self, error: TransportError) -> None:
+        """Make the next send raise `error` (tests of retries and opt-outs)."""
+        with self._lock:
+            self._fail_next.append(error)
+
+    def to(self, number: str) -> list[str]:
+        with self._lock:
+            return [m.body for m in self.sent if m.to == number]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.sent.clear()

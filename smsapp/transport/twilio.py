@@ -1,0 +1,70 @@
+"""The Twilio transport: the real `twilio` client, one per process, with a kept-alive pool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from smsapp.config import Settings
+from smsapp.transport.base import SendResult, TransportError
+
+PERMANENT_CODES = {"21211", "21614", "21610", "21612", "21408", "21606", "30004", "30005"}
+RETRY_CODES = {"20429", "20500", "20503", "30001"}
+TWILIO_API = "https://api.twilio.com"
+
+
+class _RebasedHttpClient(TwilioHttpClient):
+    """Sends the client's requests to another base URL (a stand-in of Twilio's API)."""
+
+    def __init__(self, base: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._base = base.rstrip("/")
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        return super().request(method, url.replace(TWILIO_API, self._base), *args, **kwargs)
+
+
+class TwilioTransport:
+    def __init__(self, settings: Settings) -> None:
+        http: TwilioHttpClient = (
+            _RebasedHttpClient(settings.twilio_api_base, timeout=10)
+            if settings.twilio_api_base
+            else TwilioHttpClient(timeout=10)
+        )
+        self._client = Client(
+            settings.twilio_account_sid, settings.twilio_auth_token, http_client=http
+        )
+        self._from = settings.twilio_from_number
+        self._service = settings.twilio_messaging_service_sid
+        self._status_callback = (
+            settings.public_base_url.rstrip("/") + "/twilio/status"
+            if settings.public_base_url
+            else None
+        )
+
+    def send(self, to: str, body: str, *, idempotency_key: str) -> SendResult:
+        params: dict[str, Any] = {"to": to, "body": body}
+        if self._service:
+            params["messaging_service_sid"] = self._service
+        else:
+            params["from_"] = self._from
+        if self._status_callback:
+            params["status_callback"] = self._status_callback
+        try:
+            message = self._client.messages.create(**params)
+        except TwilioRestException as exc:
+            raise _as_transport_error(exc) from None
+        except OSError as exc:  # connection refused, timeout: try again later
+            raise TransportError(f"network: {type(exc).__name__}", permanent=False) from None
+        return SendResult(sid=str(message.sid), status=str(message.status or "queued"))
+
+
+def _as_transport_error(exc: TwilioRestException) -> TransportError:
+    code = str(exc.code) if exc.code is not None else None
+    if exc.status == 429 or code in RETRY_CODES or exc.status >= 500:
+        return TransportError(f"twilio {exc.status} {code}", permanent=False, code=code)
+    permanent = code in PERMANENT_CODES or 400 <= exc.status < 500
+    return TransportError(f"twilio {exc.status} {code}", permanent=permanent, code=code)

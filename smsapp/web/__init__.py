@@ -1,0 +1,18 @@
+"""HTTP edges: webhooks, health, console and API. Handlers parse, call a service, commit."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from smsapp.web.health import bp as health_bp
+    from smsapp.web.twilio import bp as twilio_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(twilio_bp)
+    try:
+        from smsapp.web.console import register as register_console
+    except ImportError:  # console not built in this process's slice
+        return
+    register_console(app)
