@@ -1,7 +1,7 @@
 """The RQ worker: urgent, default and bulk queues, with the tick running beside it.
 
-    python worker.py            # work forever, ticking every SMSAPP_TICK_SECONDS
-    python worker.py --burst    # tick, drain everything due, exit
+python worker.py            # work forever, ticking every SMSAPP_TICK_SECONDS
+python worker.py --burst    # tick, drain everything due, exit
 """
 
 from __future__ import annotations

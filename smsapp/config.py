@@ -97,7 +97,8 @@ class Settings:
         if missing:
             raise ConfigError(f"production needs these settings: {', '.join(missing)}")
         if self.transport == "twilio" and not (
-            self.twilio_account_sid and (self.twilio_from_number or self.twilio_messaging_service_sid)
+            self.twilio_account_sid
+            and (self.twilio_from_number or self.twilio_messaging_service_sid)
         ):
             raise ConfigError(
                 "the twilio transport needs TWILIO_ACCOUNT_SID and TWILIO_FROM_NUMBER "

@@ -83,9 +83,9 @@ def _stored_reply(session: object, sid: str) -> Received | None:
 
 def _safe_outcome(runtime: Runtime, session: object, phone: str, body: str) -> inbound.Outcome:
     """Routing failed: the message is still stored, and a crisis still gets resources."""
-    from smsapp.services import crisis
-
     from sqlalchemy.orm import Session
+
+    from smsapp.services import crisis
 
     assert isinstance(session, Session)
     try:

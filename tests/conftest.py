@@ -94,7 +94,9 @@ def transport() -> LocalTransport:
 
 
 @pytest.fixture
-def app(settings: Settings, engine: object, clock: ManualClock, transport: LocalTransport) -> Iterator[object]:
+def app(
+    settings: Settings, engine: object, clock: ManualClock, transport: LocalTransport
+) -> Iterator[object]:
     _empty_tables(engine)
     application = create_app(settings, clock=clock, transport=transport, engine=engine)
     rt = runtime_of(application)

@@ -47,10 +47,23 @@ class World:
     members: dict[str, Member] = field(default_factory=dict)
 
 
-def make_user(session: Session, org: Organisation, name: str, role: str, groups: list[Group], *, on_call: bool = False) -> User:
+def make_user(
+    session: Session,
+    org: Organisation,
+    name: str,
+    role: str,
+    groups: list[Group],
+    *,
+    on_call: bool = False,
+) -> User:
     user = User(
-        organisation_id=org.id, email=f"{name}@example.org", name=name.title(), role=role,
-        password_hash=PASSWORD_HASH, on_call=on_call, created_at=org.created_at,
+        organisation_id=org.id,
+        email=f"{name}@example.org",
+        name=name.title(),
+        role=role,
+        password_hash=PASSWORD_HASH,
+        on_call=on_call,
+        created_at=org.created_at,
     )
     directory.set_user_phone(user, PHONES[name])
     user.groups = groups
@@ -58,17 +71,27 @@ def make_user(session: Session, org: Organisation, name: str, role: str, groups:
     return user
 
 
-def make_member(session: Session, group: Group, name: str, *, language: str = "en", status: str = "active") -> Member:
+def make_member(
+    session: Session, group: Group, name: str, *, language: str = "en", status: str = "active"
+) -> Member:
     now = group.created_at
     member = Member(
-        organisation_id=group.organisation_id, group_id=group.id, name=name.title(),
-        language=language, tz=group.tz, status="pending", created_at=now, updated_at=now,
+        organisation_id=group.organisation_id,
+        group_id=group.id,
+        name=name.title(),
+        language=language,
+        tz=group.tz,
+        status="pending",
+        created_at=now,
+        updated_at=now,
     )
     directory.set_member_phone(member, PHONES[name])
     session.add(member)
     session.flush()
     if status == "active":
-        consent.record_opt_in(session, member, now, method="console", disclosure="test", version="t")
+        consent.record_opt_in(
+            session, member, now, method="console", disclosure="test", version="t"
+        )
     else:
         member.status = status
     return member
@@ -78,17 +101,40 @@ def make_member(session: Session, group: Group, name: str, *, language: str = "e
 def world(runtime: Runtime) -> World:
     now = runtime.now()
     with runtime.session() as s:
-        org = Organisation(name="Harbor Peer Support", program_name="Harbor Check-ins",
-                           help_contact="help@harbor.example", created_at=now)
-        other = Organisation(name="Other Org", program_name="Other", help_contact="x", created_at=now)
+        org = Organisation(
+            name="Harbor Peer Support",
+            program_name="Harbor Check-ins",
+            help_contact="help@harbor.example",
+            created_at=now,
+        )
+        other = Organisation(
+            name="Other Org", program_name="Other", help_contact="x", created_at=now
+        )
         s.add_all([org, other])
         s.flush()
-        hope = Group(organisation_id=org.id, code="HOPE", name="Hope Circle", tz="America/New_York",
-                     checkin_days="0123456", checkin_time=time(19, 0), created_at=now)
-        calm = Group(organisation_id=org.id, code="CALM", name="Calm Waters", tz="Europe/London",
-                     created_at=now)
-        other_group = Group(organisation_id=other.id, code="OTHER", name="Other Group",
-                            tz="America/Chicago", created_at=now)
+        hope = Group(
+            organisation_id=org.id,
+            code="HOPE",
+            name="Hope Circle",
+            tz="America/New_York",
+            checkin_days="0123456",
+            checkin_time=time(19, 0),
+            created_at=now,
+        )
+        calm = Group(
+            organisation_id=org.id,
+            code="CALM",
+            name="Calm Waters",
+            tz="Europe/London",
+            created_at=now,
+        )
+        other_group = Group(
+            organisation_id=other.id,
+            code="OTHER",
+            name="Other Group",
+            tz="America/Chicago",
+            created_at=now,
+        )
         s.add_all([hope, calm, other_group])
         s.flush()
         world = World(runtime, org, other, hope, calm, other_group)
@@ -117,11 +163,16 @@ class Phones:
 
     def text(self, who: str, body: str, *, sid: str | None = None) -> str | None:
         """Send `body` from `who` through POST /twilio/sms; returns the inline reply."""
-        form = {"MessageSid": sid or f"SM{next(_sids):032d}", "From": PHONES.get(who, who),
-                "To": "+15005550006", "Body": body}
+        form = {
+            "MessageSid": sid or f"SM{next(_sids):032d}",
+            "From": PHONES.get(who, who),
+            "To": "+15005550006",
+            "Body": body,
+        }
         url = self.runtime.settings.public_base_url + "/twilio/sms"
         response = self.client.post(
-            "/twilio/sms", data=form,
+            "/twilio/sms",
+            data=form,
             headers={"X-Twilio-Signature": self.validator.compute_signature(url, form)},
         )
         assert response.status_code == 200, response.data

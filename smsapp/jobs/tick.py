@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from redis.exceptions import RedisError
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
 from smsapp.jobs.queues import enqueue_sends, enqueue_timer
 from smsapp.models import OutboxMessage
 from smsapp.runtime import Runtime
-from smsapp.services import timers
+from smsapp.services import delivery, timers
 
 REENQUEUE_GRACE = timedelta(seconds=60)
 log = logging.getLogger(__name__)
@@ -28,27 +29,7 @@ def tick(runtime: Runtime, limit: int = 1000) -> TickReport:
     now = runtime.now()
     with runtime.session() as session:
         due_timers = timers.claim_due(session, now, limit)
-        sends = [
-            (row.id, row.priority)
-            for row in session.execute(
-                select(OutboxMessage.id, OutboxMessage.priority)
-                .where(
-                    OutboxMessage.status == "queued",
-                    OutboxMessage.due_at <= now,
-                    or_(
-                        OutboxMessage.enqueued_at.is_(None),
-                        OutboxMessage.enqueued_at < now - REENQUEUE_GRACE,
-                    ),
-                )
-                .limit(limit)
-            )
-        ]
-        if sends:
-            session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_([i for i, _ in sends]))
-                .values(enqueued_at=now)
-            )
+        sends = _sends_to_enqueue(session, now, limit)
         session.commit()
     try:
         for timer_id, kind in due_timers:
@@ -57,3 +38,34 @@ def tick(runtime: Runtime, limit: int = 1000) -> TickReport:
         log.warning("tick.redis_unavailable", extra={"count": len(due_timers)})
     enqueue_sends(runtime, sends)
     return TickReport(timers=len(due_timers), sends=len(sends))
+
+
+def _sends_to_enqueue(session: Session, now: datetime, limit: int) -> list[tuple[int, str]]:
+    """Due rows whose job may be lost: never enqueued, enqueued long ago, or claimed by a
+    worker that died (the send job asks the transport before sending those again)."""
+    never_or_long_ago = or_(
+        OutboxMessage.enqueued_at.is_(None),
+        OutboxMessage.enqueued_at < now - REENQUEUE_GRACE,
+    )
+    stale_claim = (
+        (OutboxMessage.status == "claimed")
+        & (OutboxMessage.claimed_at < now - delivery.CLAIM_LEASE)
+        & (OutboxMessage.enqueued_at < now - delivery.CLAIM_LEASE)
+    )
+    rows = session.execute(
+        select(OutboxMessage.id, OutboxMessage.priority)
+        .where(
+            OutboxMessage.due_at <= now,
+            or_((OutboxMessage.status == "queued") & never_or_long_ago, stale_claim),
+        )
+        .order_by(OutboxMessage.due_at)
+        .limit(limit)
+    )
+    sends = [(row.id, row.priority) for row in rows]
+    if sends:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([i for i, _ in sends]))
+            .values(enqueued_at=now)
+        )
+    return sends

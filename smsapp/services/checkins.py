@@ -13,15 +13,21 @@ LOW_SCORE = 2
 PATTERN_LENGTH = 3
 
 
-def record_mood(session: Session, member: Member, score: int, note: str | None, now: datetime) -> None:
-    session.add(MoodScore(member_id=member.id, group_id=member.group_id, score=score, note=note, at=now))
+def record_mood(
+    session: Session, member: Member, score: int, note: str | None, now: datetime
+) -> None:
+    session.add(
+        MoodScore(member_id=member.id, group_id=member.group_id, score=score, note=note, at=now)
+    )
     session.flush()
     _check_patterns(session, member, now)
 
 
 def record_missed(session: Session, member: Member, now: datetime) -> None:
     """A check-in went unanswered (its wait timed out)."""
-    session.add(MoodScore(member_id=member.id, group_id=member.group_id, score=None, missed=True, at=now))
+    session.add(
+        MoodScore(member_id=member.id, group_id=member.group_id, score=None, missed=True, at=now)
+    )
     session.flush()
     _check_patterns(session, member, now)
 
@@ -50,4 +56,6 @@ def _check_patterns(session: Session, member: Member, now: datetime) -> None:
         reason = "three missed check-ins in a row"
     else:
         return
-    escalation.open_case(session, member=member, urgency="normal", source="pattern", reason=reason, now=now)
+    escalation.open_case(
+        session, member=member, urgency="normal", source="pattern", reason=reason, now=now
+    )

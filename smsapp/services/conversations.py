@@ -28,12 +28,18 @@ def active_session(session: Session, member_id: int) -> FlowSession | None:
     )
 
 
-def render_context(session: Session, member: Member, meeting: dict[str, Any] | None) -> RenderContext:
+def render_context(
+    session: Session, member: Member, meeting: dict[str, Any] | None
+) -> RenderContext:
     group = session.get(Group, member.group_id) if member.group_id else None
     org = session.get(Organisation, member.organisation_id)
     return RenderContext(
         language=member.language,
-        member={"first_name": member.first_name, "name": member.name or "", "language": member.language},
+        member={
+            "first_name": member.first_name,
+            "name": member.name or "",
+            "language": member.language,
+        },
         group={"name": group.name, "code": group.code} if group else {"name": "", "code": ""},
         meeting=meeting or {"when": "", "location": ""},
         organisation={

@@ -26,10 +26,15 @@ class ClaimedSend:
     body: str
     priority: str
     key: str
+    recovering: bool = False  # taken over from a worker that died mid-send
+    previous_claim: datetime | None = None
 
 
 def claim(session: Session, outbox_id: int, now: datetime) -> ClaimedSend | None:
     """Take the row for sending; None if it is gone, not due, or someone else has it."""
+    before = session.execute(
+        select(OutboxMessage.status, OutboxMessage.claimed_at).where(OutboxMessage.id == outbox_id)
+    ).first()
     result = session.execute(
         update(OutboxMessage)
         .where(
@@ -37,7 +42,8 @@ def claim(session: Session, outbox_id: int, now: datetime) -> ClaimedSend | None
             OutboxMessage.due_at <= now,
             or_(
                 OutboxMessage.status == "queued",
-                (OutboxMessage.status == "claimed") & (OutboxMessage.claimed_at < now - CLAIM_LEASE),
+                (OutboxMessage.status == "claimed")
+                & (OutboxMessage.claimed_at < now - CLAIM_LEASE),
             ),
         )
         .values(status="claimed", claimed_at=now, attempts=OutboxMessage.attempts + 1)
@@ -49,7 +55,16 @@ def claim(session: Session, outbox_id: int, now: datetime) -> ClaimedSend | None
     if not _may_send(session, row):
         row.status = "cancelled"
         return None
-    return ClaimedSend(row.id, row.to_phone or "", row.body or "", row.priority, row.idempotency_key)
+    recovering = before is not None and before.status == "claimed"
+    return ClaimedSend(
+        row.id,
+        row.to_phone or "",
+        row.body or "",
+        row.priority,
+        row.idempotency_key,
+        recovering=recovering,
+        previous_claim=before.claimed_at if recovering and before is not None else None,
+    )
 
 
 def _may_send(session: Session, row: OutboxMessage) -> bool:
@@ -67,8 +82,13 @@ def defer(session: Session, outbox_id: int, until: datetime) -> None:
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id)
-        .values(status="queued", due_at=until, enqueued_at=until, claimed_at=None,
-                attempts=OutboxMessage.attempts - 1)
+        .values(
+            status="queued",
+            due_at=until,
+            enqueued_at=until,
+            claimed_at=None,
+            attempts=OutboxMessage.attempts - 1,
+        )
     )
 
 
@@ -94,12 +114,14 @@ def record_failure(
         row.status = "failed"
         log.warning("sms.failed", extra={"outbox_id": row.id, "error_code": error.code})
         return None
-    wait = error.retry_after or min(2 ** row.attempts * 5, 600)
+    wait = error.retry_after or min(2**row.attempts * 5, 600)
     row.status = "queued"
     row.claimed_at = None
     row.due_at = now + timedelta(seconds=wait)
     row.enqueued_at = None
-    log.info("sms.retry", extra={"outbox_id": row.id, "error_code": error.code, "attempt": row.attempts})
+    log.info(
+        "sms.retry", extra={"outbox_id": row.id, "error_code": error.code, "attempt": row.attempts}
+    )
     return row.due_at
 
 

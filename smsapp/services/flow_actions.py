@@ -33,7 +33,12 @@ def apply(
         rsvps.record_from_session(session, member, fs.context, action.answer, now)
     elif isinstance(action, act.Escalate):
         escalation.open_case(
-            session, member=member, urgency=action.urgency, source="flow", reason=action.reason, now=now
+            session,
+            member=member,
+            urgency=action.urgency,
+            source="flow",
+            reason=action.reason,
+            now=now,
         )
     elif isinstance(action, act.SetField):
         _set_field(member, action.field, action.value, now)
@@ -43,7 +48,11 @@ def apply(
         ctx = conversations.render_context(session, member, None)
         disclosure = engine.render_node_message(flow, flow.start, ctx) or ""
         consent.record_opt_in(
-            session, member, now, method="sms_reply", disclosure=disclosure,
+            session,
+            member,
+            now,
+            method="sms_reply",
+            disclosure=disclosure,
             version=f"{flow.id}-v{flow.version}",
         )
     elif isinstance(action, act.FlowError):

@@ -25,9 +25,14 @@ def _wait_timeout(session: Session, timer: Timer, now: datetime) -> None:
         checkins.record_missed(session, member, now)
     for index, body in enumerate(texts):
         outbox.queue_message(
-            session, to=member.phone or "", body=body, kind="scheduled",
-            key=f"timer:{timer.id}:{index}", now=now,
-            organisation_id=member.organisation_id, member_id=member.id,
+            session,
+            to=member.phone or "",
+            body=body,
+            kind="scheduled",
+            key=f"timer:{timer.id}:{index}",
+            now=now,
+            organisation_id=member.organisation_id,
+            member_id=member.id,
         )
 
 

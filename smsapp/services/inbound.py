@@ -38,11 +38,12 @@ def route(session: Session, phone: str, body: str, now: datetime) -> Outcome:
     """Decide and apply what one inbound text means; returns the inline reply."""
     member = directory.member_by_phone(session, phone)
     user = directory.user_by_phone(session, phone) if member is None else None
+    known = member or user
     outcome = Outcome(
         reply=None,
         member_id=member.id if member else None,
         user_id=user.id if user else None,
-        organisation_id=(member or user).organisation_id if (member or user) else None,
+        organisation_id=known.organisation_id if known is not None else None,
     )
     crisis_reply = crisis.screen_and_respond(session, phone, body, member, now)
     rest = _route_rest(session, phone, body, member, user, now)

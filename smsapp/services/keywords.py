@@ -5,8 +5,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
-STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT",
-              "PARAR", "BAJA"}
+STOP_WORDS = {
+    "STOP",
+    "STOPALL",
+    "UNSUBSCRIBE",
+    "CANCEL",
+    "END",
+    "QUIT",
+    "REVOKE",
+    "OPTOUT",
+    "PARAR",
+    "BAJA",
+}
 START_WORDS = {"START", "UNSTOP"}  # YES re-subscribes only an opted-out member (see inbound)
 HELP_WORDS = {"HELP", "INFO", "AYUDA"}
 STOP_PHRASES = re.compile(

@@ -84,10 +84,10 @@ def _mydata(session: Session, member: Member, _rest: str, now: datetime) -> str:
 def _delete(session: Session, member: Member, rest: str, now: datetime) -> str:
     from smsapp.services.privacy import erasure
 
-    if keywords.normalise_command(rest) in ("YES", "SI"):
-        if erasure.confirmation_pending(session, member, now):
-            erasure.erase_member(session, member, now, actor="member")
-            return text("deleted", member.language)
+    confirmed = keywords.normalise_command(rest) in ("YES", "SI")
+    if confirmed and erasure.confirmation_pending(session, member, now):
+        erasure.erase_member(session, member, now, actor="member")
+        return text("deleted", member.language)
     erasure.request_confirmation(session, member, now)
     return text("delete_confirm", member.language)
 

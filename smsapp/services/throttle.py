@@ -23,4 +23,4 @@ def take_slot(redis: Redis, sender: str, rate: float, now_ts: float) -> float:
     if rate <= 0:
         return now_ts
     slot = redis.eval(_TAKE_SLOT, 1, f"smsapp:rate:{sender}", repr(now_ts), repr(1.0 / rate))
-    return float(slot)  # type: ignore[arg-type]
+    return float(slot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 
@@ -39,3 +40,7 @@ class TransportError(Exception):
 
 class SmsTransport(Protocol):
     def send(self, to: str, body: str, *, idempotency_key: str) -> SendResult: ...
+
+    def find_sent(self, to: str, body: str, idempotency_key: str, since: datetime) -> str | None:
+        """The sid of a message already accepted for this send, if the provider has one."""
+        ...

@@ -32,6 +32,11 @@ class LocalTransport:
             self.sent.append(LocalMessage(to, body, sid, idempotency_key))
             return SendResult(sid=sid)
 
+    def find_sent(self, to: str, body: str, idempotency_key: str, since: datetime) -> str | None:
+        with self._lock:
+            found = [m.sid for m in self.sent if m.idempotency_key == idempotency_key]
+        return found[0] if found else None
+
     def fail_next(self, error: TransportError) -> None:
         """Make the next send raise `error` (tests of retries and opt-outs)."""
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from twilio.base.exceptions import TwilioRestException
@@ -60,6 +61,20 @@ class TwilioTransport:
         except OSError as exc:  # connection refused, timeout: try again later
             raise TransportError(f"network: {type(exc).__name__}", permanent=False) from None
         return SendResult(sid=str(message.sid), status=str(message.status or "queued"))
+
+    def find_sent(self, to: str, body: str, idempotency_key: str, since: datetime) -> str | None:
+        """Twilio has no idempotency keys: look for the same body to the same number."""
+        try:
+            return _find_sent(self._client, to, body, since - timedelta(minutes=1))
+        except (TwilioRestException, OSError) as exc:
+            raise TransportError(f"lookup failed: {type(exc).__name__}", permanent=False) from None
+
+
+def _find_sent(client: Client, to: str, body: str, since: datetime) -> str | None:
+    for message in client.messages.list(to=to, date_sent_after=since, limit=50):
+        if message.body == body:
+            return str(message.sid)
+    return None
 
 
 def _as_transport_error(exc: TwilioRestException) -> TransportError:

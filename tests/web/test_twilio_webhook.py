@@ -9,7 +9,9 @@ from tests.factories import PHONES
 
 
 def test_unsigned_request_is_refused_and_nothing_is_stored(client, runtime, world):
-    response = client.post("/twilio/sms", data={"MessageSid": "SM1", "From": PHONES["sam"], "Body": "2"})
+    response = client.post(
+        "/twilio/sms", data={"MessageSid": "SM1", "From": PHONES["sam"], "Body": "2"}
+    )
     assert response.status_code == 403
     with runtime.session() as s:
         assert s.scalar(select(func.count()).select_from(InboundMessage)) == 0
@@ -33,9 +35,13 @@ def test_signature_behind_proxy_uses_forwarded_headers(client, runtime, world):
     url = "https://public.example.net/twilio/sms"
     signature = RequestValidator(runtime.settings.twilio_auth_token).compute_signature(url, form)
     response = client.post(
-        "/twilio/sms", data=form,
-        headers={"X-Twilio-Signature": signature, "X-Forwarded-Proto": "https",
-                 "X-Forwarded-Host": "public.example.net"},
+        "/twilio/sms",
+        data=form,
+        headers={
+            "X-Twilio-Signature": signature,
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "public.example.net",
+        },
     )
     assert response.status_code == 200
     assert b"TALK" in response.data
@@ -57,7 +63,9 @@ def test_stop_confirms_once_and_stops_everything(phones, runtime, world):
     with runtime.session() as s:
         member = s.get(Member, world.members["sam"].id)
         assert member.status == "opted_out"
-        kinds = s.scalars(select(ConsentRecord.kind).where(ConsentRecord.member_id == member.id)).all()
+        kinds = s.scalars(
+            select(ConsentRecord.kind).where(ConsentRecord.member_id == member.id)
+        ).all()
         assert kinds == ["opt_in", "opt_out"]
 
 

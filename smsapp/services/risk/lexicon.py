@@ -14,7 +14,7 @@ A lexicon file (YAML) looks like::
 
 Phrase syntax, word by word: ``(a|b c)`` alternatives, a trailing ``?`` makes a word
 or group optional, ``word*`` matches any word starting with ``word``, ``...`` skips up
-to five words and ``<n>`` matches a number.
+to five words, ``<n>`` matches a number and ``$`` the end of the message.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "risk"
 BUILTIN_FILES = ("en.yaml", "es.yaml")
 DISTRESS = "distress"
 NUMBER = "<n>"
+END = "$"
 
 _TOP_KEYS = {"language", "emoji", "variants", "distress", "categories"}
 _CATEGORY_KEYS = {"strong", "weak", "regex"}
@@ -69,6 +70,8 @@ class Lexicon:
         for rule, starts in rules:
             self._add(rule, starts)
         self._prefix_lengths = sorted({len(p) for p in self._index.by_prefix})
+        # Cheap pre-check so most tokens skip the prefix lookups entirely.
+        self._prefix_heads = {p[:3] for p in self._index.by_prefix}
 
     def __repr__(self) -> str:
         # Never print the phrases themselves: a lexicon object may end up in a log line.
@@ -98,6 +101,8 @@ class Lexicon:
 
     def _candidates(self, token: str) -> list[Rule]:
         found = self._index.by_word.get(token, [])
+        if token[:3] not in self._prefix_heads:
+            return found
         for length in self._prefix_lengths:
             if length > len(token):
                 break
@@ -112,7 +117,9 @@ def _words_regex(alternative: str, variants: Mapping[str, list[str]]) -> tuple[s
     parts: list[str] = []
     first: set[str] = set()
     for i, word in enumerate(alternative.split()):
-        if word == NUMBER:
+        if word == END:
+            regex, starts = "$", {NUMBER}
+        elif word == NUMBER:
             regex, starts = "[0-9]+", {NUMBER}
         elif word.endswith("*"):
             stem = fold_word(word[:-1])
@@ -124,7 +131,7 @@ def _words_regex(alternative: str, variants: Mapping[str, list[str]]) -> tuple[s
             starts = {s.split(" ")[0] for s in spellings}
         if not stem_ok(regex):
             raise ValueError(f"word {word!r} is empty after normalising")
-        parts.append(regex + " ")
+        parts.append(regex if word == END else regex + " ")
         if i == 0:
             first = starts
     return "".join(parts), first
@@ -135,7 +142,9 @@ def stem_ok(regex: str) -> bool:
     return regex not in ("(?:)", "[a-z0-9]*")
 
 
-def compile_phrase(phrase: str, variants: Mapping[str, list[str]]) -> tuple[str, frozenset[str] | None]:
+def compile_phrase(
+    phrase: str, variants: Mapping[str, list[str]]
+) -> tuple[str, frozenset[str] | None]:
     """Compile phrase syntax to a regex and the words it can start with (None: anywhere)."""
     if phrase.count("(") != phrase.count(")"):
         raise ValueError(f"unbalanced parentheses in {phrase!r}")
@@ -217,7 +226,9 @@ def _category_entries(name: str, body: Any, where: str) -> list[tuple[str, str, 
     body = _expect(body, dict, where)
     unknown = set(body) - _CATEGORY_KEYS
     if unknown:
-        raise ValueError(f"{where}: unknown keys {sorted(unknown)}; allowed {sorted(_CATEGORY_KEYS)}")
+        raise ValueError(
+            f"{where}: unknown keys {sorted(unknown)}; allowed {sorted(_CATEGORY_KEYS)}"
+        )
     entries = [(name, p, True, False) for p in _string_list(body.get("strong"), f"{where}.strong")]
     entries += [(name, p, False, False) for p in _string_list(body.get("weak"), f"{where}.weak")]
     entries += [(name, p, True, True) for p in _string_list(body.get("regex"), f"{where}.regex")]

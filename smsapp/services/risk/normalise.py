@@ -16,7 +16,9 @@ _APOSTROPHES = {ord(c): "'" for c in "\u2018\u2019\u02bc\u2032`\u00b4"}
 
 # Leetspeak only inside a word: "k1ll", "su1c1de", "5uicide", "$uicide", "k!ll".
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s"})
-_LEET_TOKEN = re.compile(r"[a-z0-9$@]*(?:[a-z][0-9$@]|[0-9$@][a-z])[a-z0-9$@]*")
+_LEET_HINT = re.compile(r"[a-z][0-9$]|[0-9$][a-z]")
+_LEET_TOKEN = re.compile(r"[a-z0-9$]+")
+_LEET_CHARS = frozenset("013457$")
 # A number with a short unit ("800mg", "2nd", "10pm", "30x") is not leetspeak.
 _NUMBER_WITH_UNIT = re.compile(r"[0-9]+[a-z]{1,3}")
 _BANG_IN_WORD = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
@@ -35,7 +37,7 @@ def _strip_accents(text: str) -> str:
 
 def _unleet(match: re.Match[str]) -> str:
     token = match.group(0)
-    if _NUMBER_WITH_UNIT.fullmatch(token):
+    if token.isalpha() or token.isdigit() or _NUMBER_WITH_UNIT.fullmatch(token):
         return token
     return token.translate(_LEET)
 
@@ -56,11 +58,16 @@ def fold(text: str, emoji: Mapping[str, str] | None = None) -> str:
         text = _strip_accents(text)
     # Apostrophes vanish rather than split: "can't" -> "cant", "i'm" -> "im".
     text = text.replace("'", "")
-    text = _BANG_IN_WORD.sub("i", text)
-    text = _AT_IN_WORD.sub("a", text)
-    text = _LEET_TOKEN.sub(_unleet, text)
+    # Each pass below is guarded by a cheap membership test: most messages need none.
+    if "!" in text or "|" in text:
+        text = _BANG_IN_WORD.sub("i", text)
+    if "@" in text:
+        text = _AT_IN_WORD.sub("a", text)
+    if not _LEET_CHARS.isdisjoint(text) and _LEET_HINT.search(text):
+        text = _LEET_TOKEN.sub(_unleet, text)
     text = _NON_WORD.sub(" ", text)
-    text = _SELF_SPLIT.sub(r"\1\2", text)
+    if "sel" in text:
+        text = _SELF_SPLIT.sub(r"\1\2", text)
     return _REPEATS.sub(r"\1", text).strip()
 
 

@@ -47,10 +47,7 @@ def decide(hits: list[Rule]) -> RiskResult:
     weak = [h for h in hits if not h.strong and h.category != DISTRESS]
     distressed = any(h.category == DISTRESS for h in hits)
     weak_categories = {h.category for h in weak}
-    if strong or distressed or len(weak_categories) > 1:
-        flagged = strong + weak
-    else:
-        flagged = []
+    flagged = strong + weak if strong or distressed or len(weak_categories) > 1 else []
     if not flagged:
         return NEGATIVE
     names = {h.category for h in flagged}

@@ -43,7 +43,9 @@ def status_callback() -> Response:
     if not sid or not status:
         abort(400, "MessageSid and MessageStatus are required")
     with rt.session() as session:
-        delivery.record_status(session, sid, status, request.form.get("ErrorCode") or None, rt.now())
+        delivery.record_status(
+            session, sid, status, request.form.get("ErrorCode") or None, rt.now()
+        )
         session.commit()
     return Response(status=204)
 
