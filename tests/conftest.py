@@ -100,11 +100,12 @@ def app(
     _empty_tables(engine)
     application = create_app(settings, clock=clock, transport=transport, engine=engine)
     rt = runtime_of(application)
-    rt.redis.flushdb()
+    redis_connection = rt.redis  # tests may swap rt.redis for a dead one
+    redis_connection.flushdb()
     application.config["WTF_CSRF_ENABLED"] = False
     application.testing = True
     yield application
-    rt.redis.flushdb()
+    redis_connection.flushdb()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ RETRY_CODES = {"20429", "20500", "20503", "30001"}
 TWILIO_API = "https://api.twilio.com"
 
 
-class _RebasedHttpClient(TwilioHttpClient):
+class RebasedHttpClient(TwilioHttpClient):
     """Sends the client's requests to another base URL (a stand-in of Twilio's API)."""
 
     def __init__(self, base: str, **kwargs: Any) -> None:
@@ -29,9 +29,9 @@ class _RebasedHttpClient(TwilioHttpClient):
 
 
 class TwilioTransport:
-    def __init__(self, settings: Settings) -> None:
-        http: TwilioHttpClient = (
-            _RebasedHttpClient(settings.twilio_api_base, timeout=10)
+    def __init__(self, settings: Settings, http_client: TwilioHttpClient | None = None) -> None:
+        http: TwilioHttpClient = http_client or (
+            RebasedHttpClient(settings.twilio_api_base, timeout=10)
             if settings.twilio_api_base
             else TwilioHttpClient(timeout=10)
         )
