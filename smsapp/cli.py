@@ -7,7 +7,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("db", "users", "demo", "flows", "keys", "retention", "worker_tools")
+COMMAND_MODULES = ("db", "users", "demo", "flows", "keys", "retention", "worker_tools", "tokens")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -54,9 +54,7 @@ def _deferred(runtime: Runtime, priority: str, outbox_id: int, now: datetime) ->
     return False
 
 
-def _already_sent(
-    runtime: Runtime, transport: SmsTransport, claimed: delivery.ClaimedSend
-) -> bool:
+def _already_sent(runtime: Runtime, transport: SmsTransport, claimed: delivery.ClaimedSend) -> bool:
     """A worker died after claiming this row: did its send reach the provider?
 
     Asking the transport before sending again keeps a crash from doubling a text.

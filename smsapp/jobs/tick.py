@@ -10,10 +10,11 @@ from redis.exceptions import RedisError
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from smsapp.db import is_postgres
 from smsapp.jobs.queues import enqueue_sends, enqueue_timer
 from smsapp.models import OutboxMessage
 from smsapp.runtime import Runtime
-from smsapp.services import delivery, timers
+from smsapp.services import delivery, schedule_planner, timers
 
 REENQUEUE_GRACE = timedelta(seconds=60)
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class TickReport:
 
 def tick(runtime: Runtime, limit: int = 1000) -> TickReport:
     now = runtime.now()
+    _plan(runtime, now)
     with runtime.session() as session:
         due_timers = timers.claim_due(session, now, limit)
         sends = _sends_to_enqueue(session, now, limit)
@@ -38,6 +40,20 @@ def tick(runtime: Runtime, limit: int = 1000) -> TickReport:
         log.warning("tick.redis_unavailable", extra={"count": len(due_timers)})
     enqueue_sends(runtime, sends)
     return TickReport(timers=len(due_timers), sends=len(sends))
+
+
+def _plan(runtime: Runtime, now: datetime) -> None:
+    """Materialise reminders and check-ins, at most every few minutes (see schedule_planner).
+
+    Its own transaction: a planning failure is logged and never stops the tick's sends.
+    """
+    with runtime.session() as session:
+        try:
+            if schedule_planner.plan_if_due(session, runtime.redis, now) is not None:
+                session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("tick.plan_failed")
 
 
 def _sends_to_enqueue(session: Session, now: datetime, limit: int) -> list[tuple[int, str]]:
@@ -52,7 +68,7 @@ def _sends_to_enqueue(session: Session, now: datetime, limit: int) -> list[tuple
         & (OutboxMessage.claimed_at < now - delivery.CLAIM_LEASE)
         & (OutboxMessage.enqueued_at < now - delivery.CLAIM_LEASE)
     )
-    rows = session.execute(
+    query = (
         select(OutboxMessage.id, OutboxMessage.priority)
         .where(
             OutboxMessage.due_at <= now,
@@ -61,6 +77,9 @@ def _sends_to_enqueue(session: Session, now: datetime, limit: int) -> list[tuple
         .order_by(OutboxMessage.due_at)
         .limit(limit)
     )
+    if is_postgres(session):  # several ticks at once each take different rows
+        query = query.with_for_update(skip_locked=True)
+    rows = session.execute(query)
     sends = [(row.id, row.priority) for row in rows]
     if sends:
         session.execute(

@@ -1,5 +1,6 @@
 """All models, imported so metadata is complete for Alembic and create_all."""
 
+from smsapp.models.api_tokens import ApiToken
 from smsapp.models.audit import AuditEntry
 from smsapp.models.checkins import MoodScore
 from smsapp.models.consent import ConsentRecord
@@ -13,6 +14,7 @@ from smsapp.models.timers import Timer
 from smsapp.models.users import User, group_facilitators
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "Case",
     "CaseEvent",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from sqlalchemy import ForeignKey, String, Time, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smsapp.db import Base, BigId, intpk, str40
 from smsapp.db_types import EncryptedText
+from smsapp.models.organisations import Group, Organisation
 
 MEMBER_STATUSES = ("pending", "active", "paused", "opted_out", "erased")
 
@@ -31,6 +32,9 @@ class Member(Base):
     automation_paused: Mapped[bool] = mapped_column(default=False)  # open crisis case
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+    organisation: Mapped[Organisation] = relationship(lazy="select", viewonly=True)
+    group: Mapped[Group | None] = relationship(lazy="select", viewonly=True)
 
     @property
     def first_name(self) -> str:

@@ -53,8 +53,10 @@ def is_sandbox_user(session: Session, user_id: int) -> bool:
 
 def _member_in_sandbox(session: Session, member_id: int) -> bool:
     member = session.get(Member, member_id)
-    return member is not None and member.group_id is not None and _group_sandbox(
-        session, member.group_id
+    return (
+        member is not None
+        and member.group_id is not None
+        and _group_sandbox(session, member.group_id)
     )
 
 

@@ -19,8 +19,9 @@ def record_mood(
     session.add(
         MoodScore(member_id=member.id, group_id=member.group_id, score=score, note=note, at=now)
     )
-    session.flush()
-    _check_patterns(session, member, now)
+    if score <= LOW_SCORE:  # only a low score can complete a low-score pattern
+        session.flush()
+        _check_patterns(session, member, now)
 
 
 def record_missed(session: Session, member: Member, now: datetime) -> None:

@@ -16,6 +16,7 @@ MAX_ATTEMPTS = 6
 CLAIM_LEASE = timedelta(minutes=2)
 STATUS_ORDER = {"queued": 0, "sending": 1, "sent": 2, "failed": 3, "undelivered": 3, "delivered": 4}
 SCHEDULED_KINDS = ("scheduled",)
+FAILED_STATUSES = ("failed", "undelivered")
 log = logging.getLogger(__name__)
 
 
@@ -113,6 +114,8 @@ def record_failure(
     if error.permanent or row.attempts >= MAX_ATTEMPTS:
         row.status = "failed"
         log.warning("sms.failed", extra={"outbox_id": row.id, "error_code": error.code})
+        if row.case_id is not None and row.kind == "escalation":
+            _escalation_outcome(session, row, "failed", now)
         return None
     wait = error.retry_after or min(2**row.attempts * 5, 600)
     row.status = "queued"
@@ -133,13 +136,33 @@ def _opt_out_at_carrier(session: Session, member_id: int, now: datetime) -> None
         opt_out(session, member, now, method="carrier_21610", confirm=False)
 
 
-def record_status(session: Session, sid: str, status: str, error_code: str | None) -> bool:
-    """Apply a status callback; a late 'sent' never overwrites 'delivered'. True if known."""
+def record_status(
+    session: Session, sid: str, status: str, error_code: str | None, now: datetime
+) -> bool:
+    """Apply a status callback; a late 'sent' never overwrites 'delivered'. True if known.
+
+    An escalation text that failed or was undelivered moves its case on to the next
+    responder at once: waiting out the level's timeout would leave nobody alerted.
+    """
     row = session.scalar(select(OutboxMessage).where(OutboxMessage.twilio_sid == sid))
     if row is None:
         return False
-    if STATUS_ORDER.get(status, 0) >= STATUS_ORDER.get(row.delivery_status or "queued", 0):
-        row.delivery_status = status
-        if error_code:
-            row.error_code = error_code
+    if STATUS_ORDER.get(status, 0) < STATUS_ORDER.get(row.delivery_status or "queued", 0):
+        return True
+    changed = row.delivery_status != status
+    row.delivery_status = status
+    if error_code:
+        row.error_code = error_code
+    if changed and row.case_id is not None and row.kind == "escalation":
+        _escalation_outcome(session, row, status, now)
     return True
+
+
+def _escalation_outcome(session: Session, row: OutboxMessage, status: str, now: datetime) -> None:
+    from smsapp.services import escalation
+
+    escalation.record_delivery(session, row, status, now)
+    if status in FAILED_STATUSES and row.case_id is not None:
+        step = escalation.step_of(row)
+        if step is not None:
+            escalation.advance(session, row.case_id, now, failed_step=step)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from smsapp.crypto import lookup_hash
 from smsapp.models import Member, User
@@ -24,8 +24,12 @@ def phone_hash(e164: str) -> str:
 
 def member_by_phone(session: Session, e164: str) -> Member | None:
     """The member with this number (newest first if, rarely, several organisations know it)."""
+    # Organisation and group come in the same statement: every inbound text needs both.
     return session.scalars(
-        select(Member).where(Member.phone_hash == phone_hash(e164)).order_by(Member.id.desc())
+        select(Member)
+        .where(Member.phone_hash == phone_hash(e164))
+        .options(joinedload(Member.organisation), joinedload(Member.group))
+        .order_by(Member.id.desc())
     ).first()
 
 

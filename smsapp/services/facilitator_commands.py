@@ -1,4 +1,8 @@
-"""Facilitator commands by SMS: ACK [case], DONE [case] [note], HEADCOUNT."""
+"""Facilitator commands by SMS: ACK [case], DONE [case] <note>, HEADCOUNT.
+
+A case someone may not act on (another organisation's, another group's) is answered
+exactly like a case that does not exist, so a guessed number reveals nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,14 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import Case, User
 from smsapp.services import escalation, keywords
-from smsapp.services.escalation.cases import can_act_on
 
 USAGE = "Reply ACK <case>, DONE <case> <note>, or HEADCOUNT."
+NO_CASE = "No open case found. " + USAGE
+_CASE_NUMBER = re.compile(r"#?(\d+)\b\s*(.*)$", re.S)
 
 
 def handle(session: Session, user: User, body: str, now: datetime) -> str:
+    """The answer to one text from a facilitator or coordinator."""
     word, rest = keywords.command_word(body)
     if word == "ACK":
         return _ack(session, user, rest, now)
@@ -28,40 +34,64 @@ def handle(session: Session, user: User, body: str, now: datetime) -> str:
     return USAGE
 
 
-def _case(session: Session, user: User, rest: str, statuses: tuple[str, ...]) -> tuple[Case | None, str]:
-    match = re.match(r"#?(\d+)\s*(.*)$", rest.strip(), re.S)
-    if match:
-        case = session.get(Case, int(match.group(1)))
-        note = match.group(2).strip()
-    else:
-        case = _latest_for(session, user, statuses)
-        note = rest.strip()
-    if case is None or not can_act_on(session, user, case):
-        return None, note  # another organisation's case looks exactly like no case
-    return case, note
-
-
-def _latest_for(session: Session, user: User, statuses: tuple[str, ...]) -> Case | None:
-    cases = session.scalars(
-        select(Case).where(Case.organisation_id == user.organisation_id, Case.status.in_(statuses))
-        .order_by(Case.opened_at.desc())
-    )
-    return next((c for c in cases if can_act_on(session, user, c)), None)
+def is_command(body: str) -> bool:
+    """True when the text starts with a facilitator command word."""
+    return keywords.command_word(body)[0] in ("ACK", "DONE", "RESOLVED", "HEADCOUNT")
 
 
 def _ack(session: Session, user: User, rest: str, now: datetime) -> str:
-    case, _ = _case(session, user, rest, ("open",))
+    number, _ = _split(rest)
+    case = _named(session, user, number) if number else _newest(session, user, ("open",))
     if case is None:
-        return "No open case found. " + USAGE
+        return NO_CASE
     if not escalation.acknowledge(session, case, user, now):
-        return f"Case {case.id} is already {case.status}."
+        return _already(session, case)
     return f"Thanks, case {case.id} is yours. Reply DONE {case.id} <note> when resolved."
 
 
 def _done(session: Session, user: User, rest: str, now: datetime) -> str:
-    case, note = _case(session, user, rest, ("open", "acked"))
+    number, note = _split(rest)
+    case = _named(session, user, number) if number else _newest(session, user, ("open", "acked"))
     if case is None:
-        return "No open case found. " + USAGE
-    if not escalation.resolve(session, case, user, note or None, now):
-        return f"Case {case.id} is already resolved."
+        return NO_CASE
+    if case.status == "resolved":
+        return f"Case {case.id} is already closed."
+    if not note:
+        return f"Please add a note: DONE {case.id} <what happened>."
+    escalation.resolve(session, case, user, note, now)
     return f"Case {case.id} resolved. Thank you."
+
+
+def _split(rest: str) -> tuple[int | None, str]:
+    """'42 called her' -> (42, 'called her'); 'called her' -> (None, 'called her')."""
+    match = _CASE_NUMBER.match(rest.strip())
+    if match is None:
+        return None, rest.strip()
+    return int(match.group(1)), match.group(2).strip()
+
+
+def _named(session: Session, user: User, number: int) -> Case | None:
+    case = session.get(Case, number)
+    if case is None or not escalation.can_act_on(session, user, case):
+        return None
+    return case
+
+
+def _newest(session: Session, user: User, statuses: tuple[str, ...]) -> Case | None:
+    """The newest case in ``statuses`` this user may act on; their own ACKed ones first."""
+    cases = list(
+        session.scalars(
+            select(Case)
+            .where(Case.organisation_id == user.organisation_id, Case.status.in_(statuses))
+            .order_by(Case.opened_at.desc(), Case.id.desc())
+        )
+    )
+    mine = [c for c in cases if c.acked_by == user.id]
+    return next((c for c in mine + cases if escalation.can_act_on(session, user, c)), None)
+
+
+def _already(session: Session, case: Case) -> str:
+    taker = session.get(User, case.acked_by) if case.acked_by else None
+    if case.status == "acked" and taker is not None:
+        return f"Case {case.id} was already taken by {taker.name.split(' ')[0]}."
+    return f"Case {case.id} is already {'closed' if case.status == 'resolved' else case.status}."

@@ -3,19 +3,32 @@
 from smsapp.services.escalation.cases import (
     acknowledge,
     advance,
+    can_act_on,
+    current_step,
     has_reachable_responder,
     open_case,
+    open_case_of,
+    record_delivery,
     resolve,
+    step_of,
+    time_to_acknowledge,
 )
-from smsapp.services.escalation.policy import PolicyError, levels_for, set_policy
+from smsapp.services.escalation.policy import LevelSpec, PolicyError, levels_for, set_policy
 
 __all__ = [
+    "LevelSpec",
     "PolicyError",
     "acknowledge",
     "advance",
+    "can_act_on",
+    "current_step",
     "has_reachable_responder",
     "levels_for",
     "open_case",
+    "open_case_of",
+    "record_delivery",
     "resolve",
     "set_policy",
+    "step_of",
+    "time_to_acknowledge",
 ]

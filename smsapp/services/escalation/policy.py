@@ -14,16 +14,19 @@ MIN_LEVELS = 2
 
 
 class PolicyError(ValueError):
-    pass
+    """A policy that cannot be saved; the message says why, for the coordinator."""
 
 
 @dataclass(frozen=True)
 class LevelSpec:
-    target: str
+    target: str  # group_facilitators | user | on_call
     user_id: int | None = None
     urgent_timeout_minutes: int = 5
     normal_timeout_minutes: int = 60
-    repeats: int = 1
+    repeats: int = 1  # how many times this level is texted before the next one
+
+    def timeout_minutes(self, urgency: str) -> int:
+        return self.urgent_timeout_minutes if urgency == "urgent" else self.normal_timeout_minutes
 
 
 DEFAULT_LEVELS = (LevelSpec("group_facilitators"), LevelSpec("on_call"))
@@ -32,7 +35,10 @@ DEFAULT_LEVELS = (LevelSpec("group_facilitators"), LevelSpec("on_call"))
 def set_policy(session: Session, group: Group, levels: list[LevelSpec]) -> None:
     """Replace the group's policy; refused with a clear reason when it cannot keep people safe."""
     if len(levels) < MIN_LEVELS:
-        raise PolicyError(f"a policy needs at least {MIN_LEVELS} levels, so someone backs up the first")
+        raise PolicyError(
+            f"An escalation policy needs at least {MIN_LEVELS} levels, "
+            "so someone backs up the first responders."
+        )
     for index, level in enumerate(levels, start=1):
         _check_level(session, group, index, level)
     session.execute(delete(PolicyLevel).where(PolicyLevel.group_id == group.id))
@@ -53,20 +59,24 @@ def set_policy(session: Session, group: Group, levels: list[LevelSpec]) -> None:
 
 def _check_level(session: Session, group: Group, index: int, level: LevelSpec) -> None:
     if level.target not in LEVEL_TARGETS:
-        raise PolicyError(f"level {index}: unknown target {level.target!r}")
+        raise PolicyError(f"Level {index}: unknown target {level.target!r}.")
     if not 1 <= level.urgent_timeout_minutes <= 60:
-        raise PolicyError(f"level {index}: urgent timeout must be 1–60 minutes")
+        raise PolicyError(f"Level {index}: the urgent timeout must be 1–60 minutes.")
     if not 1 <= level.normal_timeout_minutes <= 24 * 60:
-        raise PolicyError(f"level {index}: normal timeout must be 1–1440 minutes")
+        raise PolicyError(f"Level {index}: the normal timeout must be 1–1440 minutes.")
     if not 1 <= level.repeats <= 10:
-        raise PolicyError(f"level {index}: repeats must be 1–10")
+        raise PolicyError(f"Level {index}: repeats must be 1–10.")
     if level.target == "user":
         user = session.get(User, level.user_id) if level.user_id else None
         if user is None or user.organisation_id != group.organisation_id:
-            raise PolicyError(f"level {index}: choose a person from this organisation")
+            raise PolicyError(f"Level {index}: choose a person from this organisation.")
 
 
 def levels_for(session: Session, group_id: int | None) -> list[LevelSpec]:
+    """The group's levels in order; the default policy when none was saved.
+
+    A case with no group (an unknown sender) goes to the on-call coordinator only.
+    """
     if group_id is None:
         return [LevelSpec("on_call")]
     rows = session.scalars(
@@ -75,13 +85,17 @@ def levels_for(session: Session, group_id: int | None) -> list[LevelSpec]:
     if not rows:
         return list(DEFAULT_LEVELS)
     return [
-        LevelSpec(r.target, r.user_id, r.urgent_timeout_minutes, r.normal_timeout_minutes, r.repeats)
+        LevelSpec(
+            r.target, r.user_id, r.urgent_timeout_minutes, r.normal_timeout_minutes, r.repeats
+        )
         for r in rows
     ]
 
 
-def recipients(session: Session, organisation_id: int, group_id: int | None, level: LevelSpec) -> list[User]:
-    """Everyone notified at a level who has a phone to text."""
+def recipients(
+    session: Session, organisation_id: int, group_id: int | None, level: LevelSpec
+) -> list[User]:
+    """Everyone notified at a level: active people of the case's organisation with a phone."""
     if level.target == "user":
         users = [u for u in [session.get(User, level.user_id)] if u is not None]
     elif level.target == "on_call":
@@ -92,5 +106,20 @@ def recipients(session: Session, organisation_id: int, group_id: int | None, lev
         )
     else:
         group = session.get(Group, group_id) if group_id else None
-        users = list(session.scalars(select(User).where(User.groups.contains(group)))) if group else []
-    return [u for u in users if u.active and u.phone]
+        users = (
+            list(session.scalars(select(User).where(User.groups.contains(group)))) if group else []
+        )
+    # The organisation check is repeated here on purpose: a case never reaches an outsider.
+    return [u for u in users if u.organisation_id == organisation_id and u.active and u.phone_hash]
+
+
+def coordinators(session: Session, organisation_id: int) -> list[User]:
+    """The organisation's active coordinators with a phone (the unacknowledged-case alarm)."""
+    users = session.scalars(
+        select(User).where(
+            User.organisation_id == organisation_id,
+            User.role == "coordinator",
+            User.active.is_(True),
+        )
+    )
+    return [u for u in users if u.phone_hash]

@@ -1,0 +1,1 @@
+"""`make demo`: a believable organisation on a local database, without a Twilio account."""

@@ -1,0 +1,137 @@
+"""Request and response models of the JSON API; the OpenAPI document is generated from them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from smsapp.phones import InvalidPhone, normalise_phone
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ErrorDetail(BaseModel):
+    path: str = Field(description="where the problem is, e.g. 'phone' or 'body.items[2]'")
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """Every error: a sentence for people and, for invalid input, one detail per field."""
+
+    error: str
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class GroupOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    tz: str
+    sandbox: bool
+
+
+class GroupList(BaseModel):
+    groups: list[GroupOut]
+
+
+class MemberOut(BaseModel):
+    id: int
+    group_id: int | None
+    name: str | None
+    phone: str = Field(description="masked: only the last four digits are shown")
+    language: str
+    status: str
+
+
+class MemberList(BaseModel):
+    members: list[MemberOut]
+
+
+class MemberIn(_In):
+    """A new member; they stay pending until they reply YES to the consent request."""
+
+    group_id: int = Field(ge=1)
+    # region comes before phone: the phone validator reads it.
+    region: str = Field(
+        default="US", pattern=r"^[A-Za-z]{2}$", description="country for numbers without +"
+    )
+    phone: str = Field(min_length=1, max_length=40, description="any format; stored as E.164")
+    name: str | None = Field(default=None, max_length=120)
+    language: Literal["en", "es"] = "en"
+
+    @field_validator("phone")
+    @classmethod
+    def _e164(cls, value: str, info: ValidationInfo) -> str:
+        region = info.data.get("region", "US")
+        try:
+            return normalise_phone(value, region)
+        except InvalidPhone as exc:
+            raise ValueError(str(exc)) from None
+
+
+class CaseOut(BaseModel):
+    id: int
+    group_id: int | None
+    member_id: int | None
+    urgency: str
+    source: str
+    reason: str
+    status: str
+    level: int
+    opened_at: datetime
+    acked_at: datetime | None
+    resolved_at: datetime | None
+
+
+class CaseList(BaseModel):
+    cases: list[CaseOut]
+
+
+class CaseQuery(_In):
+    status: Literal["open", "acked", "resolved", "active", "all"] = Field(
+        default="active", description="'active' is open or acked"
+    )
+
+
+class ResolveIn(_In):
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class WeekOut(BaseModel):
+    week_start: str
+    mean_mood: float | None
+    scores: int
+    missed: int
+    response_rate: float | None
+
+
+class MeetingOut(BaseModel):
+    series_id: int
+    title: str
+    occurrence_start: str
+    yes: int
+    no: int
+    later: int
+
+
+class AckOut(BaseModel):
+    acked: int
+    unacked: int
+    median_minutes: float | None
+    p95_minutes: float | None
+
+
+class ReportOut(BaseModel):
+    group_id: int
+    group_name: str
+    weeks: list[WeekOut]
+    meetings: list[MeetingOut]
+    ack: AckOut
+
+
+class ReportQuery(_In):
+    weeks: int = Field(default=8, ge=1, le=52)

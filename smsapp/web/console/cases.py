@@ -1,0 +1,175 @@
+"""Facilitator pages: open cases first, a case with the member's scores, texts and trail."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import abort, flash, redirect, url_for
+from sqlalchemy import case as sql_case
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from smsapp.models import Case, CaseEvent, Group, InboundMessage, MoodScore, OutboxMessage, User
+from smsapp.phones import mask_phone
+from smsapp.services import escalation, visibility
+from smsapp.web.console.core import (
+    add_nav,
+    audit_view,
+    console_bp,
+    current_account,
+    db,
+    db_user,
+    login_required,
+    render_page,
+)
+from smsapp.web.console.forms import ConfirmForm, ResolveForm
+from smsapp.web.runtime import runtime
+
+SCORE_DAYS = 30
+HISTORY_LIMIT = 40
+OPEN = ("open", "acked")
+
+add_nav("Cases", "console.cases")
+
+
+def visible_case(case_id: int) -> Case:
+    """The case if the current account may see it; 404 otherwise (learn nothing)."""
+    try:
+        return visibility.case(db(), current_account(), case_id)
+    except visibility.NotVisible:
+        abort(404)
+
+
+@console_bp.get("/cases")
+@login_required
+def cases() -> str:
+    session, account = db(), current_account()
+    unacked_first = sql_case((Case.status == "open", 0), else_=1)
+    urgent_first = sql_case((Case.urgency == "urgent", 0), else_=1)
+    open_rows = session.execute(
+        select(Case, Group.name)
+        .outerjoin(Group, Group.id == Case.group_id)
+        .where(visibility.cases_filter(account), Case.status.in_(OPEN))
+        .order_by(unacked_first, urgent_first, Case.opened_at)
+    ).all()
+    since = runtime().now() - timedelta(days=7)
+    closed_rows = session.execute(
+        select(Case, Group.name)
+        .outerjoin(Group, Group.id == Case.group_id)
+        .where(
+            visibility.cases_filter(account), Case.status == "resolved", Case.resolved_at >= since
+        )
+        .order_by(Case.resolved_at.desc())
+        .limit(20)
+    ).all()
+    return render_page(
+        "console/cases.html",
+        open_rows=open_rows,
+        closed_rows=closed_rows,
+        now=runtime().now(),
+        ack_form=ConfirmForm(),
+    )
+
+
+@console_bp.get("/cases/<int:case_id>")
+@login_required
+def case_page(case_id: int) -> str:
+    case = visible_case(case_id)
+    session = db()
+    member = case.member_id and visibility.member(session, current_account(), case.member_id)
+    ctx: dict[str, Any] = {"scores": [], "history": [], "member": None}
+    if member:
+        ctx.update(
+            member=member,
+            masked_phone=mask_phone(member.phone or ""),
+            scores=_scores(case.member_id),
+            history=_history(case.member_id),
+        )
+        audit_view("view_scores", member.id)
+        audit_view("view_messages", member.id)
+        session.commit()
+    return render_page(
+        "console/case.html",
+        case=case,
+        group=session.get(Group, case.group_id) if case.group_id else None,
+        events=_events(case),
+        now=runtime().now(),
+        ack_form=ConfirmForm(),
+        resolve_form=ResolveForm(),
+        **ctx,
+    )
+
+
+@console_bp.post("/cases/<int:case_id>/ack")
+@login_required
+def case_ack(case_id: int) -> Response:
+    case = visible_case(case_id)
+    if escalation.acknowledge(db(), case, db_user(), runtime().now()):
+        db().commit()
+        flash(f"Case {case.id} acknowledged. Others were told you have it.", "success")
+    else:
+        flash(f"Case {case.id} was already acknowledged.", "info")
+    return redirect(url_for("console.case_page", case_id=case.id))
+
+
+@console_bp.post("/cases/<int:case_id>/resolve")
+@login_required
+def case_resolve(case_id: int) -> Response:
+    case = visible_case(case_id)
+    form = ResolveForm()
+    if not form.validate():
+        flash("The note is too long (2000 characters at most).", "error")
+        return redirect(url_for("console.case_page", case_id=case.id))
+    note = (form.note.data or "").strip() or None
+    if escalation.resolve(db(), case, db_user(), note, runtime().now()):
+        db().commit()
+        flash(f"Case {case.id} is done.", "success")
+    else:
+        flash(f"Case {case.id} was already resolved.", "info")
+    return redirect(url_for("console.cases"))
+
+
+def _scores(member_id: int) -> list[dict[str, Any]]:
+    since = runtime().now() - timedelta(days=SCORE_DAYS)
+    rows = db().scalars(
+        select(MoodScore)
+        .where(MoodScore.member_id == member_id, MoodScore.at >= since)
+        .order_by(MoodScore.at)
+    )
+    return [{"at": r.at.date().isoformat(), "score": r.score, "missed": r.missed} for r in rows]
+
+
+def _history(member_id: int) -> list[dict[str, Any]]:
+    """The member's recent texts both ways, newest last, bodies decrypted for display."""
+    session = db()
+    inbound = session.scalars(
+        select(InboundMessage)
+        .where(InboundMessage.member_id == member_id)
+        .order_by(InboundMessage.received_at.desc())
+        .limit(HISTORY_LIMIT)
+    )
+    outbound = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.member_id == member_id)
+        .order_by(OutboxMessage.created_at.desc())
+        .limit(HISTORY_LIMIT)
+    )
+    items = [_item("in", m.received_at, m.body, "") for m in inbound]
+    items += [_item("out", m.created_at, m.body, m.delivery_status or m.status) for m in outbound]
+    items.sort(key=lambda item: item["at"])
+    return items[-HISTORY_LIMIT:]
+
+
+def _item(direction: str, at: datetime, body: str | None, status: str) -> dict[str, Any]:
+    return {"dir": direction, "at": at, "body": body or "(erased)", "status": status}
+
+
+def _events(case: Case) -> list[tuple[CaseEvent, str]]:
+    rows = db().execute(
+        select(CaseEvent, User.name)
+        .outerjoin(User, User.id == CaseEvent.user_id)
+        .where(CaseEvent.case_id == case.id)
+        .order_by(CaseEvent.id)
+    )
+    return [(event, name or "") for event, name in rows]

@@ -1,0 +1,172 @@
+"""The console's shared parts: blueprint, request session, current account, page rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Blueprint, abort, g, render_template
+from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
+
+from smsapp.models import User
+from smsapp.web.runtime import runtime
+
+console_bp = Blueprint(
+    "console",
+    __name__,
+    url_prefix="/console",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class ConsoleUser:
+    """The logged-in person, detached from any DB session (Flask-Login's user object)."""
+
+    id: int
+    organisation_id: int
+    role: str
+    name: str
+    email: str
+    on_call: bool = False
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == "coordinator"
+
+    @classmethod
+    def of(cls, user: User) -> ConsoleUser:
+        return cls(user.id, user.organisation_id, user.role, user.name, user.email, user.on_call)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    coordinator_only: bool
+
+
+_NAV: list[NavItem] = []
+
+
+def add_nav(label: str, endpoint: str, *, coordinator_only: bool = False) -> None:
+    """Add a link to the console's navigation (once, at import time of a page module)."""
+    if all(item.endpoint != endpoint for item in _NAV):
+        _NAV.append(NavItem(label, endpoint, coordinator_only))
+
+
+def nav_items(account: ConsoleUser | None) -> list[NavItem]:
+    """The links `account` may follow."""
+    if account is None:
+        return []
+    return [i for i in _NAV if account.is_coordinator or not i.coordinator_only]
+
+
+def db() -> Session:
+    """This request's database session; closed at the end of the request, never auto-committed."""
+    if "console_db" not in g:
+        rt = runtime()
+        session = rt.sessions()
+        session.info["runtime"] = rt  # outbox rows are enqueued after commit
+        g.console_db = session
+    return cast(Session, g.console_db)
+
+
+def close_db(_exc: BaseException | None = None) -> None:
+    session = g.pop("console_db", None)
+    if session is not None:
+        session.close()
+
+
+def current_account() -> ConsoleUser:
+    """The logged-in account (only call behind login_required)."""
+    return cast(ConsoleUser, current_user._get_current_object())
+
+
+def db_user() -> User:
+    """The logged-in account as a User row of this request's session."""
+    user = db().get(User, current_account().id)
+    if user is None or not user.active:
+        abort(403)
+    return user
+
+
+def coordinator_required(view: F) -> F:
+    """Login required, and the account must be a coordinator (403 otherwise)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_account().is_coordinator:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+def render_page(template: str, **ctx: Any) -> str:
+    """Render a console page; templates extend console/base.html."""
+    return render_template(template, **ctx)
+
+
+def audit_view(action: str, member_id: int | None) -> None:
+    """Record that the current account viewed or changed a member's data (not committed)."""
+    from smsapp.services import audit
+
+    account = current_account()
+    audit.record(
+        db(),
+        actor_user_id=account.id,
+        organisation_id=account.organisation_id,
+        action=action,
+        subject_type="member",
+        subject_id=member_id,
+        now=runtime().now(),
+    )
+
+
+__all__ = ["login_required"]
+
+
+@console_bp.app_template_filter("ago")
+def ago(when: Any) -> str:
+    """'5 min', '3 h', '2 d': how long ago, by the app's clock (tests move it)."""
+    if when is None:
+        return ""
+    seconds = max(0, int((runtime().now() - when).total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} d"
+
+
+@console_bp.app_template_filter("when")
+def when(value: Any) -> str:
+    """A UTC timestamp, short and unambiguous."""
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
+
+
+def form_error(form: Any, field: str, message: str) -> None:
+    """Show a service's refusal next to the form field it concerns (or at the top)."""
+    target = getattr(form, field, None) if field else None
+    if target is None:
+        from flask import flash
+
+        flash(message, "error")
+        return
+    target.errors = [*target.errors, message]

@@ -1,0 +1,65 @@
+"""Reports page: a group's mood trend, check-in response rate, RSVPs per meeting and time to
+acknowledge cases, drawn by Chart.js from JSON embedded in the page.
+
+Also attaches the JSON API: the console's register() calls this module's register().
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, request
+from sqlalchemy import select
+
+from smsapp.models import Group
+from smsapp.services import reports as report_service
+from smsapp.services import visibility
+from smsapp.web.console.core import add_nav, console_bp, current_account, db, login_required, render_page
+from smsapp.web.runtime import runtime
+
+add_nav("Reports", "console.reports")
+WEEK_CHOICES = (4, 8, 12, 26)
+
+
+@console_bp.get("/reports")
+@login_required
+def reports() -> str:
+    """One group's report; facilitators choose among their own groups only."""
+    session, account = db(), current_account()
+    groups = list(
+        session.scalars(
+            select(Group)
+            .where(visibility.groups_filter(account), Group.sandbox.is_(False))
+            .order_by(Group.name)
+        )
+    )
+    weeks = request.args.get("weeks", 8, type=int)
+    weeks = weeks if weeks in WEEK_CHOICES else 8
+    selected = _selected(groups)
+    report = None
+    if selected is not None:
+        report = report_service.group_report(session, selected.id, runtime().now(), weeks)
+    return render_page(
+        "console/reports.html",
+        groups=groups,
+        selected=selected,
+        weeks=weeks,
+        week_choices=WEEK_CHOICES,
+        report=report,
+        data=report_service.report_as_dict(report) if report else None,
+    )
+
+
+def _selected(groups: list[Group]) -> Group | None:
+    wanted = request.args.get("group", type=int)
+    if wanted is None:
+        return groups[0] if groups else None
+    match = next((g for g in groups if g.id == wanted), None)
+    if match is None:  # not theirs, a sandbox, or nothing at all: the same answer
+        abort(404)
+    return match
+
+
+def register(app: Flask) -> None:
+    """Attach the JSON API blueprint (kept separate from the console's session login)."""
+    from smsapp.web.api import register as register_api
+
+    register_api(app)

@@ -1,0 +1,108 @@
+"""Every API route: no token or a bad token is 401; an outsider's token is 404 and learns
+nothing; a facilitator sees only their own groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from smsapp.services import api_tokens, escalation
+from tests.factories import World
+
+
+@pytest.fixture
+def hope_case(world: World) -> int:
+    with world.runtime.session() as s:
+        sam = s.merge(world.members["sam"])
+        case = escalation.open_case(
+            s, member=sam, urgency="normal", source="talk", reason="asked to talk",
+            now=world.runtime.now(),
+        )
+        s.commit()
+        return case.id
+
+
+def _routes(world: World, case_id: int) -> list[tuple[str, str, Any]]:
+    hope = world.hope.id
+    return [
+        ("GET", "/groups", None),
+        ("GET", f"/groups/{hope}/members", None),
+        ("GET", "/cases?status=open", None),
+        ("POST", f"/cases/{case_id}/ack", None),
+        ("POST", f"/cases/{case_id}/resolve", {"note": "called back"}),
+        ("GET", f"/reports/groups/{hope}", None),
+        ("POST", "/members", {"group_id": hope, "phone": "+12025550177"}),
+    ]
+
+
+def _call(api: Any, method: str, path: str, who: str | None, body: Any) -> Any:
+    if method == "GET":
+        return api.get(path, who)
+    return api.post(path, who, json=body)
+
+
+@pytest.mark.parametrize("token", [None, "not-a-token", "sms_forged"])
+def test_every_route_refuses_a_missing_or_invalid_token(api, world, hope_case, token):
+    for method, path, body in _routes(world, hope_case):
+        response = _call(api, method, path, token, body)
+        assert response.status_code == 401, (method, path)
+        assert response.json["error"] == "a valid bearer token is required"
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_revoked_token_is_refused(api, world):
+    with world.runtime.session() as s:
+        carol = s.merge(world.users["carol"])
+        [token] = [t for t in api_tokens.tokens_of(s, carol)]
+        assert api_tokens.revoke_token(s, carol, token.id)
+        s.commit()
+    assert api.get("/groups", "carol").status_code == 401
+
+
+def test_an_outsider_gets_404_everywhere_and_learns_nothing(api, world, hope_case):
+    not_there = api.get("/groups/999999/members", "dave").json
+    for method, path, body in _routes(world, hope_case):
+        if path in ("/groups", "/cases?status=open"):
+            continue  # lists: checked below to hold nothing of Harbor's
+        response = _call(api, method, path, "dave", body)
+        assert response.status_code == 404, (method, path)
+        assert response.json == not_there  # the same answer as for an id nobody has
+    assert [g["code"] for g in api.get("/groups", "dave").json["groups"]] == ["OTHER"]
+    assert api.get("/cases?status=all", "dave").json["cases"] == []
+    assert api.get("/cases/1/x", "dave").status_code == 404
+
+
+def test_the_outsider_changed_nothing(api, world, hope_case):
+    for path in (f"/cases/{hope_case}/ack", f"/cases/{hope_case}/resolve"):
+        api.post(path, "dave", json={})
+    [case] = api.get("/cases?status=all", "carol").json["cases"]
+    assert case["status"] == "open"
+    assert len(api.get(f"/groups/{world.hope.id}/members", "carol").json["members"]) == 2
+
+
+def test_a_facilitator_sees_only_their_own_groups(api, world, hope_case):
+    assert [g["code"] for g in api.get("/groups", "alice").json["groups"]] == ["HOPE"]
+    assert api.get(f"/groups/{world.calm.id}/members", "alice").status_code == 404
+    assert api.get(f"/reports/groups/{world.calm.id}", "alice").status_code == 404
+    assert api.get("/cases", "bob").json["cases"] == []
+    assert api.post(f"/cases/{hope_case}/ack", "bob").status_code == 404
+    coordinators = sorted(g["code"] for g in api.get("/groups", "carol").json["groups"])
+    assert coordinators == ["CALM", "HOPE"]
+
+
+def test_adding_members_is_for_coordinators(api, world):
+    response = api.post("/members", "alice", json={"group_id": world.hope.id, "phone": "2025550177"})
+    assert response.status_code == 403
+    assert response.json["error"] == "only coordinators may do this"
+    outside = api.post("/members", "alice", json={"group_id": world.calm.id, "phone": "2025550177"})
+    assert outside.status_code == 404
+
+
+def test_the_openapi_document_is_public_and_generated(api):
+    doc = api.get("/openapi.json", None).json
+    assert doc["openapi"].startswith("3.")
+    assert "/api/v1/cases/{case_id}/resolve" in doc["paths"]
+    assert doc["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    post = doc["paths"]["/api/v1/members"]["post"]
+    assert "422" in post["responses"] and "201" in post["responses"]
