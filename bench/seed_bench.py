@@ -6,6 +6,8 @@ import os
 from datetime import UTC, datetime, time
 from pathlib import Path
 
+from sqlalchemy import text
+
 from smsapp import create_app, runtime_of
 from smsapp.config import Settings
 from smsapp.crypto import Keyring
@@ -40,6 +42,10 @@ def phone_of(i: int) -> str:
 def seed_waiting_checkins(instance: str, members: int, settings: Settings | None = None) -> tuple[Runtime, list[str]]:
     settings = settings or bench_settings(instance)
     runtime = runtime_of(create_app(settings, web=False))
+    if runtime.engine.dialect.name == "postgresql":  # a bench always starts from nothing
+        with runtime.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
     upgrade(runtime.engine)
     now = datetime.now(UTC)
     phones = [phone_of(i) for i in range(members)]

@@ -32,9 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def create_for_email(runtime: Runtime, email: str, name: str) -> str:
     """Create and commit a token for the user with `email`; returns the plain token."""
     with runtime.session() as session:
-        created = api_tokens.create_token(
-            session, _user(session, email), name, runtime.now()
-        )
+        created = api_tokens.create_token(session, _user(session, email), name, runtime.now())
         session.commit()
         return created.token
 

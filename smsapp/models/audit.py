@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from smsapp.db import Base, BigId, intpk, str40
 
@@ -33,3 +33,13 @@ class AuditImmutableError(RuntimeError):
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse_change(_mapper: Any, _conn: Any, _target: AuditEntry) -> None:
     raise AuditImmutableError("audit entries are append-only")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    # Bulk update()/delete() skip the mapper events above; refuse them before they run.
+    if not (state.is_update or state.is_delete):
+        return
+    table: Any = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) == AuditEntry.__tablename__:
+        raise AuditImmutableError("audit entries are append-only")

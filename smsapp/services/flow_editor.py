@@ -162,9 +162,7 @@ def versions(session: Session, organisation_id: int, flow_id: str) -> list[FlowV
     )
 
 
-def get_version(
-    session: Session, organisation_id: int, flow_id: str, version: int
-) -> FlowVersion:
+def get_version(session: Session, organisation_id: int, flow_id: str, version: int) -> FlowVersion:
     """One version of an organisation's flow (LookupError when it has none such)."""
     row = session.scalar(
         select(FlowVersion).where(
@@ -191,7 +189,9 @@ def draft_of(session: Session, organisation_id: int, flow_id: str) -> FlowVersio
 
 def latest_published(session: Session, organisation_id: int, flow_id: str) -> FlowVersion | None:
     """The newest published version of an organisation's flow."""
-    return next((v for v in versions(session, organisation_id, flow_id) if v.status == "published"), None)
+    return next(
+        (v for v in versions(session, organisation_id, flow_id) if v.status == "published"), None
+    )
 
 
 def editable_flow_ids(session: Session, organisation_id: int) -> list[str]:
@@ -220,9 +220,7 @@ def copy_builtin(
     existing = draft_of(session, organisation_id, flow_id)
     if existing is not None:
         return existing
-    return save_draft(
-        session, organisation_id, flow_id, builtin_yaml(flow_id), user, now
-    ).version
+    return save_draft(session, organisation_id, flow_id, builtin_yaml(flow_id), user, now).version
 
 
 def save_draft(
@@ -270,9 +268,7 @@ def publish(
     return draft
 
 
-def diff(
-    session: Session, organisation_id: int, flow_id: str, old: int, new: int
-) -> list[str]:
+def diff(session: Session, organisation_id: int, flow_id: str, old: int, new: int) -> list[str]:
     """Unified diff lines from version `old` to version `new` (0 means the built-in)."""
     before = _text_of(session, organisation_id, flow_id, old)
     after = _text_of(session, organisation_id, flow_id, new)

@@ -42,6 +42,8 @@ def api(api_app: Flask, world: World) -> Api:
     tokens = {}
     with world.runtime.session() as s:
         for name, user in world.users.items():
-            tokens[name] = api_tokens.create_token(s, s.merge(user), "tests", world.runtime.now()).token
+            tokens[name] = api_tokens.create_token(
+                s, s.merge(user), "tests", world.runtime.now()
+            ).token
         s.commit()
     return Api(api_app.test_client(), tokens)

@@ -16,7 +16,11 @@ def hope_case(world: World) -> int:
     with world.runtime.session() as s:
         sam = s.merge(world.members["sam"])
         case = escalation.open_case(
-            s, member=sam, urgency="normal", source="talk", reason="asked to talk",
+            s,
+            member=sam,
+            urgency="normal",
+            source="talk",
+            reason="asked to talk",
             now=world.runtime.now(),
         )
         s.commit()
@@ -92,7 +96,9 @@ def test_a_facilitator_sees_only_their_own_groups(api, world, hope_case):
 
 
 def test_adding_members_is_for_coordinators(api, world):
-    response = api.post("/members", "alice", json={"group_id": world.hope.id, "phone": "2025550177"})
+    response = api.post(
+        "/members", "alice", json={"group_id": world.hope.id, "phone": "2025550177"}
+    )
     assert response.status_code == 403
     assert response.json["error"] == "only coordinators may do this"
     outside = api.post("/members", "alice", json={"group_id": world.calm.id, "phone": "2025550177"})

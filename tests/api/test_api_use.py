@@ -27,14 +27,18 @@ def test_members_are_listed_with_masked_phones_and_the_view_is_audited(api, worl
 
 def test_a_coordinator_adds_a_member_with_a_normalised_number(api, world):
     response = api.post(
-        "/members", "carol", json={"group_id": world.hope.id, "phone": "(202) 555-0177", "name": "Ana"}
+        "/members",
+        "carol",
+        json={"group_id": world.hope.id, "phone": "(202) 555-0177", "name": "Ana"},
     )
     assert response.status_code == 201
     assert response.json["status"] == "pending" and response.json["phone"] == "•••• 0177"
     with world.runtime.session() as s:
         member = s.get(Member, response.json["id"])
         assert member is not None and member.phone == "+12025550177"
-    again = api.post("/members", "carol", json={"group_id": world.hope.id, "phone": "+1 202 555 0177"})
+    again = api.post(
+        "/members", "carol", json={"group_id": world.hope.id, "phone": "+1 202 555 0177"}
+    )
     assert again.status_code == 409
 
 
@@ -51,7 +55,10 @@ def test_a_bad_phone_is_a_422_that_names_the_field(api, world):
 
 def test_a_body_that_is_not_json_is_a_400(api, world):
     response = api.client.post(
-        "/api/v1/members", headers=api.headers("carol"), data="{not json", content_type="application/json"
+        "/api/v1/members",
+        headers=api.headers("carol"),
+        data="{not json",
+        content_type="application/json",
     )
     assert response.status_code == 400
     assert response.json["error"] == "the request body must be a JSON object"
@@ -60,8 +67,12 @@ def test_a_body_that_is_not_json_is_a_400(api, world):
 def test_a_facilitator_acks_and_resolves_a_case(api, world, runtime):
     with runtime.session() as s:
         case = escalation.open_case(
-            s, member=s.merge(world.members["sam"]), urgency="urgent", source="talk",
-            reason="asked to talk", now=runtime.now(),
+            s,
+            member=s.merge(world.members["sam"]),
+            urgency="urgent",
+            source="talk",
+            reason="asked to talk",
+            now=runtime.now(),
         )
         s.commit()
     [listed] = api.get("/cases?status=open", "alice").json["cases"]
@@ -80,13 +91,31 @@ def test_the_group_report_has_this_weeks_numbers(api, world, runtime):
     now = runtime.now()
     with runtime.session() as s:
         for score in (2, 4):
-            s.add(MoodScore(member_id=world.members["sam"].id, group_id=world.hope.id, score=score, at=now - timedelta(hours=1)))
-        s.add(MoodScore(member_id=world.members["maria"].id, group_id=world.hope.id, missed=True, at=now - timedelta(hours=1)))
+            s.add(
+                MoodScore(
+                    member_id=world.members["sam"].id,
+                    group_id=world.hope.id,
+                    score=score,
+                    at=now - timedelta(hours=1),
+                )
+            )
+        s.add(
+            MoodScore(
+                member_id=world.members["maria"].id,
+                group_id=world.hope.id,
+                missed=True,
+                at=now - timedelta(hours=1),
+            )
+        )
         s.commit()
     report = api.get(f"/reports/groups/{world.hope.id}?weeks=2", "carol").json
     assert [w["week_start"] for w in report["weeks"]] == ["2026-02-23", "2026-03-02"]
     assert report["weeks"][1] == {
-        "week_start": "2026-03-02", "mean_mood": 3.0, "scores": 2, "missed": 1, "response_rate": 0.667
+        "week_start": "2026-03-02",
+        "mean_mood": 3.0,
+        "scores": 2,
+        "missed": 1,
+        "response_rate": 0.667,
     }
     assert api.get(f"/reports/groups/{world.hope.id}?weeks=99", "carol").status_code == 422
 

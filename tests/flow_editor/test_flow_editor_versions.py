@@ -58,7 +58,10 @@ def test_each_message_shows_segments_encoding_and_a_preview(world):
     good = {m.path: m for m in check.messages}["nodes.good.message.en"]
     assert good.preview == "Glad to hear it, Alexandra 🙂"
     assert (good.encoding, good.segments, good.ucs2_char) == ("UCS-2", 1, "🙂")
-    assert good.line == text.splitlines().index("      en: Glad to hear it, {{ member.first_name }} 🙂") + 1
+    assert (
+        good.line
+        == text.splitlines().index("      en: Glad to hear it, {{ member.first_name }} 🙂") + 1
+    )
     ask = {m.path: m for m in check.messages}["nodes.ask.message.en"]
     assert (ask.encoding, ask.segments) == ("GSM-7", 1)
     assert ask.preview is not None and ask.preview.startswith("Hi Alexandra, how are you today?")

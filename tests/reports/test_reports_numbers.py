@@ -14,7 +14,9 @@ NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # Monday 10:00 in New York
 
 
 def _mood(s, member, group_id, at, score=None):
-    s.add(MoodScore(member_id=member.id, group_id=group_id, score=score, missed=score is None, at=at))
+    s.add(
+        MoodScore(member_id=member.id, group_id=group_id, score=score, missed=score is None, at=at)
+    )
 
 
 @pytest.fixture
@@ -29,7 +31,11 @@ def seeded(world: World) -> World:
         _mood(s, maria, hope, datetime(2026, 2, 25, 23, 0, tzinfo=UTC), 5)
         _mood(s, sam, hope, NOW - timedelta(hours=2), 3)  # this week
         sandbox = Group(
-            organisation_id=world.org.id, code="SBX", name="Sandbox", tz="UTC", sandbox=True,
+            organisation_id=world.org.id,
+            code="SBX",
+            name="Sandbox",
+            tz="UTC",
+            sandbox=True,
             created_at=NOW,
         )
         s.add(sandbox)
@@ -42,7 +48,9 @@ def seeded(world: World) -> World:
 def test_weekly_mood_and_response_rate(seeded):
     with seeded.runtime.session() as s:
         report = reports.group_report(s, seeded.hope.id, NOW, weeks=3)
-    assert [(str(w.week_start), w.mean, w.scores, w.missed, w.response_rate) for w in report.weeks] == [
+    assert [
+        (str(w.week_start), w.mean, w.scores, w.missed, w.response_rate) for w in report.weeks
+    ] == [
         ("2026-02-16", 1.0, 1, 1, 0.5),
         ("2026-02-23", 4.5, 2, 0, 1.0),
         ("2026-03-02", 3.0, 1, 0, 1.0),
@@ -64,7 +72,9 @@ def test_rsvp_counts_per_meeting(world):
     second = first + timedelta(weeks=1)
     with world.runtime.session() as s:
         series = MeetingSeries(
-            group_id=world.hope.id, title="Tuesday circle", start_local="2026-02-24T18:00:00",
+            group_id=world.hope.id,
+            title="Tuesday circle",
+            start_local="2026-02-24T18:00:00",
             created_at=NOW,
         )
         s.add(series)
@@ -72,8 +82,24 @@ def test_rsvp_counts_per_meeting(world):
         s.flush()
         people = [world.members["sam"].id, world.members["maria"].id, stranger.id]
         for member_id, answer in zip(people, ["yes", "yes", "no"], strict=True):
-            s.add(Rsvp(member_id=member_id, series_id=series.id, occurrence_start=first, answer=answer, at=NOW))
-        s.add(Rsvp(member_id=people[0], series_id=series.id, occurrence_start=second, answer="later", at=NOW))
+            s.add(
+                Rsvp(
+                    member_id=member_id,
+                    series_id=series.id,
+                    occurrence_start=first,
+                    answer=answer,
+                    at=NOW,
+                )
+            )
+        s.add(
+            Rsvp(
+                member_id=people[0],
+                series_id=series.id,
+                occurrence_start=second,
+                answer="later",
+                at=NOW,
+            )
+        )
         s.commit()
         meetings = reports.group_report(s, world.hope.id, NOW, weeks=2).meetings
     assert [(m.title, m.occurrence_start, m.yes, m.no, m.later) for m in meetings] == [
@@ -88,8 +114,12 @@ def test_time_to_acknowledge_median_and_p95(world):
             opened = NOW - timedelta(days=1)
             s.add(
                 Case(
-                    organisation_id=world.org.id, group_id=world.hope.id, urgency="normal",
-                    source="talk", reason="r", status="acked" if minutes else "open",
+                    organisation_id=world.org.id,
+                    group_id=world.hope.id,
+                    urgency="normal",
+                    source="talk",
+                    reason="r",
+                    status="acked" if minutes else "open",
                     opened_at=opened,
                     acked_at=opened + timedelta(minutes=minutes) if minutes else None,
                 )

@@ -9,7 +9,8 @@ from tests.safety.safety_helpers import CRISIS, assert_private, cases, member, s
 
 
 def _is_crisis_reply(reply: str | None) -> bool:
-    return bool(reply) and "automated" in reply and "988" in reply and "741741" in reply
+    text = reply or ""
+    return "automated" in text and "988" in text and "741741" in text
 
 
 def test_checkin_reply_with_crisis_language_gets_resources_and_still_records_the_mood(

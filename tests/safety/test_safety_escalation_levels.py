@@ -171,7 +171,9 @@ def test_two_responders_acking_at_once_exactly_one_wins(phones, runtime, world):
         sid = f"SMrace{n:030d}"
         replies[who] = receive_sms(runtime, sid=sid, phone=PHONES[who], body=f"ACK {case.id}").reply
 
-    threads = [threading.Thread(target=ack, args=(who, n)) for n, who in enumerate(("alice", "carol"))]
+    threads = [
+        threading.Thread(target=ack, args=(who, n)) for n, who in enumerate(("alice", "carol"))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

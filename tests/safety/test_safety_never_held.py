@@ -45,7 +45,7 @@ def test_failed_delivery_to_the_first_facilitator_texts_the_next_level_at_once(
     phones.text("sam", CRISIS)
     phones.drain()
     [row] = escalation_rows(runtime, world.users["alice"].id)
-    assert row.twilio_sid and phones.received("carol") == []
+    assert row.twilio_sid is not None and phones.received("carol") == []
     assert post_status(client, runtime, row.twilio_sid, "failed", "30003") == 204
     phones.drain()
     assert len(phones.received("carol")) == 1
@@ -58,6 +58,7 @@ def test_a_delivered_alert_keeps_the_level_and_is_in_the_trail(phones, client, r
     phones.text("sam", CRISIS)
     phones.drain()
     [row] = escalation_rows(runtime, world.users["alice"].id)
+    assert row.twilio_sid is not None
     assert post_status(client, runtime, row.twilio_sid, "delivered") == 204
     phones.drain()
     assert phones.received("carol") == []
@@ -87,7 +88,11 @@ def test_escalations_jump_the_senders_rate_limit(phones, runtime, world, monkeyp
     with runtime.session() as s:
         for n in range(3):
             outbox.queue_message(
-                s, to="+12025550150", body=f"bulk {n}", kind="scheduled", key=f"bulk:{n}",
+                s,
+                to="+12025550150",
+                body=f"bulk {n}",
+                kind="scheduled",
+                key=f"bulk:{n}",
                 now=runtime.now(),
             )
         s.commit()

@@ -13,9 +13,9 @@ from smsapp.web.runtime import runtime
 def db() -> Session:
     """The request's session (opened on first use, closed at teardown)."""
     if "api_db" not in g:
-        session = runtime().sessions()
-        session.info["runtime"] = runtime()
-        g.api_db = session
+        opened = runtime().sessions()
+        opened.info["runtime"] = runtime()  # outbox rows are enqueued after commit
+        g.api_db = opened
     session: Session = g.api_db
     return session
 

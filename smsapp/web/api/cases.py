@@ -66,7 +66,7 @@ def resolve_case(case_id: int, json: ResolveIn) -> CaseOut:
     """Resolve a case with an optional note (kept encrypted); automation resumes."""
     case = _actionable(case_id)
     note = json.note if json else None  # no body at all: spectree passes None
-    if not escalation.resolve(auth.db(), case, auth.current_user(), note or None, runtime().now()):
+    if not escalation.resolve(auth.db(), case, auth.current_user(), note or "", runtime().now()):
         abort(409, "the case is already resolved")
     auth.db().commit()
     return _case_out(case)

@@ -25,7 +25,9 @@ def list_groups() -> GroupList:
     """The groups the caller may see."""
     groups = access.visible_groups(auth.db(), auth.current_user())
     return GroupList(
-        groups=[GroupOut(id=g.id, code=g.code, name=g.name, tz=g.tz, sandbox=g.sandbox) for g in groups]
+        groups=[
+            GroupOut(id=g.id, code=g.code, name=g.name, tz=g.tz, sandbox=g.sandbox) for g in groups
+        ]
     )
 
 
@@ -63,7 +65,9 @@ def list_members(group_id: int) -> MemberList:
     session = auth.db()
     group = access.group_or_404(session, auth.current_user(), group_id)
     members = session.scalars(
-        select(Member).where(Member.group_id == group.id, Member.status != "erased").order_by(Member.id)
+        select(Member)
+        .where(Member.group_id == group.id, Member.status != "erased")
+        .order_by(Member.id)
     )
     result = MemberList(members=[_member_out(m) for m in members])
     _audit("view_members", "group", group.id)

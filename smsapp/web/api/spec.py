@@ -6,15 +6,22 @@ from typing import Any
 
 from flask import Response, jsonify
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
+from spectree.models import SecureType
 
 from smsapp.web.api.schemas import ErrorOut
 
 
 def error_json(
-    status: int, message: str, details: list[dict[str, str]] | None = None, *, www_auth: bool = False
+    status: int,
+    message: str,
+    details: list[dict[str, str]] | None = None,
+    *,
+    www_auth: bool = False,
 ) -> Response:
     """A JSON error: {"error": message, "details": [{"path", "message"}]}."""
-    response = jsonify(ErrorOut.model_validate({"error": message, "details": details or []}).model_dump())
+    response = jsonify(
+        ErrorOut.model_validate({"error": message, "details": details or []}).model_dump()
+    )
     response.status_code = status
     if www_auth:
         response.headers["WWW-Authenticate"] = 'Bearer realm="smsapp"'
@@ -34,7 +41,10 @@ def _validation_answer(req: Any, resp: Any, err: Any, _instance: Any, _adapter: 
     if err is None or resp is None:
         return
     details = [
-        {"path": _field_path(e.get("loc")), "message": e.get("msg", "").removeprefix("Value error, ")}
+        {
+            "path": _field_path(e.get("loc")),
+            "message": e.get("msg", "").removeprefix("Value error, "),
+        }
         for e in err.errors(include_url=False, include_context=False, include_input=False)
     ]
     body = error_json(422, "the request is not valid", details)
@@ -53,7 +63,9 @@ api_spec = SpecTree(
     validation_error_model=ErrorOut,
     before=_validation_answer,
     security_schemes=[
-        SecurityScheme(name="bearerAuth", data=SecuritySchemeData(type="http", scheme="bearer"))
+        SecurityScheme(
+            name="bearerAuth", data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer")
+        )
     ],
     security={"bearerAuth": []},
 )

@@ -38,7 +38,9 @@ def _flow_id_or_404(flow_id: str) -> str:
 
 def _groups() -> list[Group]:
     account = current_account()
-    return list(db().scalars(select(Group).where(visibility.groups_filter(account)).order_by(Group.name)))
+    return list(
+        db().scalars(select(Group).where(visibility.groups_filter(account)).order_by(Group.name))
+    )
 
 
 @console_bp.get("/flows")
@@ -57,7 +59,9 @@ def flows() -> str:
     return render_page("console/flow_editor_list.html", rows=rows)
 
 
-def _editor(flow_id: str, text: str | None = None, check: Check | None = None, status: int = 200) -> Any:
+def _editor(
+    flow_id: str, text: str | None = None, check: Check | None = None, status: int = 200
+) -> Any:
     session, org = db(), _org()
     draft = flow_editor.draft_of(session, org, flow_id)
     published = flow_editor.latest_published(session, org, flow_id)
@@ -106,7 +110,10 @@ def flow_save(flow_id: str) -> Any:
     db().commit()
     errors = len(result.check.errors)
     if errors:
-        flash(f"Draft v{result.version.version} saved with {errors} error(s) to fix before publishing.", "error")
+        flash(
+            f"Draft v{result.version.version} saved with {errors} error(s) to fix first.",
+            "error",
+        )
     else:
         flash(f"Draft v{result.version.version} saved.", "info")
     return _editor(flow_id, result.version.yaml_text, result.check)
@@ -140,7 +147,9 @@ def flow_diff(flow_id: str) -> str:
         lines = flow_editor.diff(db(), _org(), flow_id, old, new)
     except (LookupError, KeyError):
         abort(404)
-    return render_page("console/flow_editor_diff.html", flow_id=flow_id, old=old, new=new, lines=lines)
+    return render_page(
+        "console/flow_editor_diff.html", flow_id=flow_id, old=old, new=new, lines=lines
+    )
 
 
 @console_bp.post("/flows/<flow_id>/assign")

@@ -1,1 +1,176 @@
-"""Placeholder."""
+"""Member pages: a list for everyone (own groups for facilitators); add, edit, invite and
+CSV import for coordinators. Phones are masked; every view of member data is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from smsapp.models import ConsentRecord, Group, Member
+from smsapp.phones import mask_phone
+from smsapp.services import members as member_service
+from smsapp.services import visibility
+from smsapp.web.console.core import (
+    add_nav,
+    audit_view,
+    console_bp,
+    coordinator_required,
+    current_account,
+    db,
+    form_error,
+    login_required,
+    render_page,
+)
+from smsapp.web.console.forms import ImportForm, MemberForm
+from smsapp.web.runtime import runtime
+
+add_nav("Members", "console.members")
+
+
+def _groups() -> list[Group]:
+    query = select(Group).where(visibility.groups_filter(current_account()), ~Group.sandbox)
+    return list(db().scalars(query.order_by(Group.name)))
+
+
+def _member(member_id: int) -> Member:
+    try:
+        return visibility.member(db(), current_account(), member_id)
+    except visibility.NotVisible:
+        abort(404)
+
+
+def _consent(member_ids: list[int]) -> dict[int, ConsentRecord]:
+    """Each member's latest consent record."""
+    latest: dict[int, ConsentRecord] = {}
+    rows = db().scalars(
+        select(ConsentRecord)
+        .where(ConsentRecord.member_id.in_(member_ids))
+        .order_by(ConsentRecord.at, ConsentRecord.id)
+    )
+    for row in rows:
+        if row.member_id is not None:
+            latest[row.member_id] = row
+    return latest
+
+
+@console_bp.get("/members")
+@login_required
+def members() -> str:
+    rows = db().execute(
+        select(Member, Group.name)
+        .outerjoin(Group, Group.id == Member.group_id)
+        .where(visibility.members_filter(current_account()), Member.status != "erased")
+        .order_by(Group.name, Member.id)
+    ).all()
+    consent = _consent([m.id for m, _ in rows])
+    shown = [(m, g, mask_phone(m.phone or ""), consent.get(m.id)) for m, g in rows]
+    audit_view("view_member_list", None)
+    db().commit()
+    return render_page("console/members.html", rows=shown)
+
+
+@console_bp.route("/members/new", methods=["GET", "POST"])
+@coordinator_required
+def member_new() -> Any:
+    form = _member_form()
+    if form.validate_on_submit():
+        try:
+            member = member_service.add_member(db(), _input(form), runtime().now())
+        except member_service.MemberError as exc:
+            db().rollback()
+            form_error(form, exc.field, str(exc))
+        else:
+            audit_view("change_member", member.id)
+            db().commit()
+            flash("Member added. Send an invite so they can agree to texts.", "success")
+            return redirect(url_for("console.member_edit", member_id=member.id))
+    return render_page("console/form.html", form=form, title="Add a member",
+                       back=url_for("console.members"))
+
+
+@console_bp.route("/members/<int:member_id>", methods=["GET", "POST"])
+@coordinator_required
+def member_edit(member_id: int) -> Any:
+    member = _member(member_id)
+    form = _member_form(member)
+    if form.validate_on_submit():
+        try:
+            member_service.edit_member(db(), member, _input(form), runtime().now())
+        except member_service.MemberError as exc:
+            db().rollback()
+            form_error(form, exc.field, str(exc))
+        else:
+            audit_view("change_member", member.id)
+            db().commit()
+            flash("Saved.", "success")
+            return redirect(url_for("console.member_edit", member_id=member.id))
+    history = list(db().scalars(
+        select(ConsentRecord).where(ConsentRecord.member_id == member.id).order_by(ConsentRecord.at)
+    ))
+    audit_view("view_member", member.id)
+    db().commit()
+    return render_page("console/member.html", form=form, member=member, consent=history,
+                       masked=mask_phone(member.phone or ""))
+
+
+@console_bp.post("/members/<int:member_id>/invite")
+@coordinator_required
+def member_invite(member_id: int) -> Response:
+    member = _member(member_id)
+    try:
+        member_service.invite(db(), member, runtime().now())
+    except member_service.MemberError as exc:
+        db().rollback()
+        flash(str(exc), "error")
+    else:
+        audit_view("invite_member", member.id)
+        db().commit()
+        flash("Invite sent: they join by answering YES.", "success")
+    return redirect(url_for("console.member_edit", member_id=member.id))
+
+
+@console_bp.route("/members/import", methods=["GET", "POST"])
+@coordinator_required
+def member_import() -> Any:
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        data = form.file.data.read(member_service.MAX_ROWS * 200)
+        try:
+            report = member_service.import_csv(
+                db(), data, _groups(), runtime().now(), region=form.region.data or "US"
+            )
+            for member in report.added:
+                audit_view("change_member", member.id)
+            db().commit()
+        except Exception:
+            db().rollback()  # one transaction: nothing half-imported
+            raise
+        flash(f"Imported {len(report.added)} members; {len(report.rejected)} rows rejected.",
+              "success" if not report.rejected else "info")
+    return render_page("console/import.html", form=form, report=report)
+
+
+def _member_form(member: Member | None = None) -> MemberForm:
+    form = MemberForm() if member is None else MemberForm(
+        data={"name": member.name, "phone": member.phone, "group_id": member.group_id,
+              "language": member.language}
+    )
+    form.group_id.choices = [(g.id, f"{g.name} ({g.code})") for g in _groups()]
+    return form
+
+
+def _input(form: MemberForm) -> member_service.MemberInput:
+    group = next((g for g in _groups() if g.id == form.group_id.data), None)
+    if group is None:
+        abort(404)
+    return member_service.MemberInput(
+        name=form.name.data or "",
+        phone=form.phone.data or "",
+        group=group,
+        language=form.language.data or "en",
+        region=form.region.data or "US",
+    )

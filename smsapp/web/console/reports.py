@@ -12,7 +12,14 @@ from sqlalchemy import select
 from smsapp.models import Group
 from smsapp.services import reports as report_service
 from smsapp.services import visibility
-from smsapp.web.console.core import add_nav, console_bp, current_account, db, login_required, render_page
+from smsapp.web.console.core import (
+    add_nav,
+    console_bp,
+    current_account,
+    db,
+    login_required,
+    render_page,
+)
 from smsapp.web.runtime import runtime
 
 add_nav("Reports", "console.reports")
