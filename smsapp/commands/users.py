@@ -28,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.add_argument("--name", required=True)
     create.add_argument("--organisation", required=True, help="organisation name")
     create.add_argument("--phone", default="", help="for escalation texts (E.164)")
-    create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
     create.set_defaults(func=_create)
 
 

@@ -8,6 +8,7 @@ run through any Session, so no code path of the application can rewrite the trai
 from __future__ import annotations
 
 from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from smsapp.models import AuditEntry

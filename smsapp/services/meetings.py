@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -86,15 +87,18 @@ def create_series(
 
 
 def create_one_off(
-    session: Session, group: Group, *, title: str, start_local: datetime | str, now: datetime,
-    duration_minutes: int = 60, location: str = "", reminder_offsets_minutes: Sequence[int] = (1440, 120),
-) -> MeetingSeries:  # fmt: skip
-    """A single meeting (a series without a recurrence rule)."""
+    session: Session,
+    group: Group,
+    *,
+    title: str,
+    start_local: datetime | str,
+    now: datetime,
+    **options: Any,
+) -> MeetingSeries:
+    """A single meeting (a series without a recurrence rule); options as `create_series`."""
     return create_series(
-        session, group, title=title, start_local=start_local, now=now, rrule="",
-        duration_minutes=duration_minutes, location=location,
-        reminder_offsets_minutes=reminder_offsets_minutes,
-    )  # fmt: skip
+        session, group, title=title, start_local=start_local, now=now, rrule="", **options
+    )
 
 
 def spec_of(series: MeetingSeries, group: Group) -> MeetingSeriesSpec:
@@ -123,7 +127,9 @@ def upcoming(
     """Every meeting of `groups` starting in [start, end), soonest first."""
     found: list[Upcoming] = []
     for group in groups:
-        for series in session.scalars(select(MeetingSeries).where(MeetingSeries.group_id == group.id)):
+        for series in session.scalars(
+            select(MeetingSeries).where(MeetingSeries.group_id == group.id)
+        ):
             found += [Upcoming(series, occ) for occ in between(session, series, group, start, end)]
     return sorted(found, key=lambda u: (u.occurrence.start_utc, u.series.id))
 
@@ -222,9 +228,7 @@ def _offsets_text(offsets: Sequence[int]) -> str:
     return text
 
 
-def _exceptions(
-    session: Session, series_id: int
-) -> tuple[set[datetime], dict[datetime, datetime]]:
+def _exceptions(session: Session, series_id: int) -> tuple[set[datetime], dict[datetime, datetime]]:
     rows = session.scalars(select(MeetingException).where(MeetingException.series_id == series_id))
     cancelled: set[datetime] = set()
     moved: dict[datetime, datetime] = {}

@@ -36,7 +36,12 @@ def record_from_session(
 
 
 def record(
-    session: Session, member: Member, series_id: int, occurrence: datetime, answer: str, now: datetime
+    session: Session,
+    member: Member,
+    series_id: int,
+    occurrence: datetime,
+    answer: str,
+    now: datetime,
 ) -> Rsvp:
     """Store (or change) one member's answer for one occurrence; NO stops its reminders."""
     row = session.scalar(
@@ -53,7 +58,9 @@ def record(
     row.at = now
     if answer == "no":
         prefix = f"{meetings.reminder_key_prefix(series_id, occurrence)}{member.id}:"
-        timers.cancel(session, Timer.kind == "reminder", Timer.key.startswith(prefix, autoescape=True))
+        timers.cancel(
+            session, Timer.kind == "reminder", Timer.key.startswith(prefix, autoescape=True)
+        )
     session.flush()
     return row
 

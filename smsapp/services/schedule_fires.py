@@ -5,13 +5,17 @@ the member paused, opted out or is in crisis (nothing is sent), answered NO (no 
 reminders), the meeting was cancelled or has started (the reminder is dropped).
 
 Sessions for one member never overlap. When a reminder or check-in comes due while
-the member has a flow session *waiting for a reply*, the fire is queued behind it:
-the timer is re-armed (status back to "pending") for the session's wait expiry plus
-one minute, but never more than `DEFER_STEP` ahead, so a member who answers the
-waiting question soon gets the deferred text soon after. The waiting session is
-never ended, so its reply is never stolen. A deferred reminder that can no longer go
-out before the meeting starts, or would land in quiet hours, is dropped (a reminder
-never moves later); a deferred check-in moves past quiet hours like any check-in.
+the member has a flow session *waiting for a reply*, the fire is queued behind it: the
+timer is re-armed (status back to "pending") for the session's wait expiry plus one
+minute, but never more than `DEFER_STEP` ahead, so a member who answers the waiting
+question soon gets the deferred text soon after. The waiting session is not ended, so
+its reply is never stolen. A question holds later fires for at most `HOLD_MAX` after
+it was asked: an unanswered reminder (whose wait is 12 h) must not swallow the
+evening's check-in. After that the new flow starts (ending the old session); a late
+answer then goes to the newest question, the one at the bottom of the member's screen.
+A deferred reminder that can no longer go out before the meeting starts, or would land
+in quiet hours, is dropped (reminders never move later); a deferred check-in moves
+past quiet hours like any check-in.
 
 Every text is queued with a key derived from the timer's fixed key, so a fire that runs
 twice sends once (the timer claim already refuses a second run).
@@ -32,6 +36,7 @@ from smsapp.services.schedule_plan import declined_rsvp, plan_member, quiet_hour
 
 log = logging.getLogger(__name__)
 DEFER_STEP = timedelta(minutes=15)
+HOLD_MAX = timedelta(hours=1)
 AFTER_WAIT = timedelta(minutes=1)
 
 NOTICES = {
@@ -55,7 +60,11 @@ def fire_reminder(session: Session, timer: Timer, now: datetime) -> None:
         return
     occurrence = datetime.fromisoformat(timer.payload["occurrence"])
     occ = meetings.find_occurrence(session, series, occurrence)
-    if occ is None or occ.start_utc <= now or declined_rsvp(session, member.id, series.id, occurrence):
+    if (
+        occ is None
+        or occ.start_utc <= now
+        or declined_rsvp(session, member.id, series.id, occurrence)
+    ):
         return
     if quiet_hours_for(session, member).contains(now, member.tz):
         _drop(timer, "reminder would reach the member in quiet hours")
@@ -122,7 +131,9 @@ def notice_text(
     return NOTICES[payload["notice"]][lang].format(
         group=group.name if group else series.title,
         when=format_local(datetime.fromisoformat(payload["start"]), member.tz, lang),
-        new_when=format_local(datetime.fromisoformat(new_start), member.tz, lang) if new_start else "",
+        new_when=format_local(datetime.fromisoformat(new_start), member.tz, lang)
+        if new_start
+        else "",
         location=series.location or "the usual place",
     )
 
@@ -144,10 +155,13 @@ def _defer_behind_session(
     if fs is None:
         return False
     state = SessionState.from_dict(fs.state)
-    if not state.waiting:
+    if not state.waiting or state.waiting_since is None:
+        return False
+    hold_until = state.waiting_since + HOLD_MAX
+    if now >= hold_until:
         return False
     expires = max(state.wait_expires_at or now, now)
-    due = min(expires + AFTER_WAIT, now + DEFER_STEP)
+    due = min(expires + AFTER_WAIT, now + DEFER_STEP, hold_until)
     if latest is not None and (
         due >= latest or quiet_hours_for(session, member).contains(due, member.tz)
     ):

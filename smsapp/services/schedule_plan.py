@@ -156,7 +156,9 @@ def reminder_timers(member: Member, agenda: GroupAgenda, now: datetime) -> list[
         if (item.series.id, occ.original_start_utc, member.id) in agenda.declined:
             continue
         offsets = meetings.offsets_of(item.series)
-        for offset, due in reminder_fire_times(occ.start_utc, offsets, member.tz, agenda.quiet, now):
+        for offset, due in reminder_fire_times(
+            occ.start_utc, offsets, member.tz, agenda.quiet, now
+        ):
             minutes = int(offset.total_seconds() // 60)
             prefix = meetings.reminder_key_prefix(item.series.id, occ.original_start_utc)
             planned.append(
@@ -218,7 +220,9 @@ def _new_timer(plan: PlannedTimer, now: datetime) -> Timer:
 
 def _replan(row: Timer, plan: PlannedTimer) -> bool:
     revive = row.status == "cancelled"
-    retime = row.status == "pending" and (row.payload or {}).get("planned") != plan.payload["planned"]
+    retime = (
+        row.status == "pending" and (row.payload or {}).get("planned") != plan.payload["planned"]
+    )
     if not (revive or retime):
         return False
     row.status = "pending"

@@ -8,7 +8,7 @@ not even that the thing exists.
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session
@@ -39,7 +39,7 @@ def is_coordinator(viewer: Viewer) -> bool:
     return viewer.role == "coordinator"
 
 
-def own_group_ids(viewer: Viewer) -> Select[tuple[int]]:
+def own_group_ids(viewer: Viewer) -> Select[Any]:
     """A subquery of the group ids the viewer facilitates."""
     return select(group_facilitators.c.group_id).where(group_facilitators.c.user_id == viewer.id)
 
@@ -85,23 +85,26 @@ def inbound_filter(viewer: Viewer) -> ColumnElement[bool]:
     return and_(in_org, InboundMessage.member_id.in_(_visible_member_ids(viewer)))
 
 
-def _visible_member_ids(viewer: Viewer) -> Select[tuple[int]]:
+def _visible_member_ids(viewer: Viewer) -> Select[Any]:
     return select(Member.id).where(members_filter(viewer))
 
 
 def group(session: Session, viewer: Viewer, group_id: int) -> Group:
     """The group, or NotVisible."""
-    return _one(session, select(Group).where(Group.id == group_id, groups_filter(viewer)))
+    query = select(Group).where(Group.id == group_id, groups_filter(viewer))
+    return _one(session, query, Group)
 
 
 def member(session: Session, viewer: Viewer, member_id: int) -> Member:
     """The member, or NotVisible."""
-    return _one(session, select(Member).where(Member.id == member_id, members_filter(viewer)))
+    query = select(Member).where(Member.id == member_id, members_filter(viewer))
+    return _one(session, query, Member)
 
 
 def case(session: Session, viewer: Viewer, case_id: int) -> Case:
     """The case, or NotVisible."""
-    return _one(session, select(Case).where(Case.id == case_id, cases_filter(viewer)))
+    query = select(Case).where(Case.id == case_id, cases_filter(viewer))
+    return _one(session, query, Case)
 
 
 def require_coordinator(viewer: Viewer) -> None:
@@ -110,8 +113,9 @@ def require_coordinator(viewer: Viewer) -> None:
         raise NotVisible("coordinators only")
 
 
-def _one(session: Session, query: Select[tuple[T]]) -> T:
+def _one(session: Session, query: Select[Any], kind: type[T]) -> T:
     row = session.scalar(query)
     if row is None:
         raise NotVisible("not found")
+    assert isinstance(row, kind)
     return row

@@ -6,13 +6,12 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from smsapp.web.api import register as register_api
+    from smsapp.web.console import register as register_console
     from smsapp.web.health import bp as health_bp
     from smsapp.web.twilio import bp as twilio_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(twilio_bp)
-    try:
-        from smsapp.web.console import register as register_console
-    except ImportError:  # console not built in this process's slice
-        return
     register_console(app)
+    register_api(app)

@@ -131,3 +131,11 @@ def test_the_cli_prints_a_token_once_and_it_works(api, world, runtime, monkeypat
     listing = capsys.readouterr().out
     assert "reporting" in listing and token not in listing
     assert main(["tokens", "create", "--email", "nobody@example.org", "--name", "x"]) == 1
+
+
+def test_api_posts_need_a_token_not_a_csrf_form_token(api, api_app, world):
+    api_app.config["WTF_CSRF_ENABLED"] = True
+    response = api.post(
+        "/members", "carol", json={"group_id": world.hope.id, "phone": "+12025550178"}
+    )
+    assert response.status_code == 201

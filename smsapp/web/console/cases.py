@@ -10,7 +10,16 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from smsapp.models import Case, CaseEvent, Group, InboundMessage, MoodScore, OutboxMessage, User
+from smsapp.models import (
+    Case,
+    CaseEvent,
+    Group,
+    InboundMessage,
+    Member,
+    MoodScore,
+    OutboxMessage,
+    User,
+)
 from smsapp.phones import mask_phone
 from smsapp.services import escalation, visibility
 from smsapp.web.console.core import (
@@ -77,9 +86,9 @@ def cases() -> str:
 def case_page(case_id: int) -> str:
     case = visible_case(case_id)
     session = db()
-    member = case.member_id and visibility.member(session, current_account(), case.member_id)
     ctx: dict[str, Any] = {"scores": [], "history": [], "member": None}
-    if member:
+    member = _member_of(case)
+    if member is not None and case.member_id is not None:
         ctx.update(
             member=member,
             masked_phone=mask_phone(member.phone or ""),
@@ -118,16 +127,26 @@ def case_ack(case_id: int) -> Response:
 def case_resolve(case_id: int) -> Response:
     case = visible_case(case_id)
     form = ResolveForm()
-    if not form.validate():
-        flash("The note is too long (2000 characters at most).", "error")
-        return redirect(url_for("console.case_page", case_id=case.id))
-    note = (form.note.data or "").strip() or None
+    note = (form.note.data or "").strip()
+    if not form.validate() or not note:
+        flash("Please write a short note (up to 2000 characters) to close the case.", "error")
+        return redirect(url_for("console.case_page", case_id=case.id) + "#done")
     if escalation.resolve(db(), case, db_user(), note, runtime().now()):
         db().commit()
         flash(f"Case {case.id} is done.", "success")
     else:
         flash(f"Case {case.id} was already resolved.", "info")
     return redirect(url_for("console.cases"))
+
+
+def _member_of(case: Case) -> Member | None:
+    """The case's member, if the viewer may see them (they may have moved group since)."""
+    if case.member_id is None:
+        return None
+    try:
+        return visibility.member(db(), current_account(), case.member_id)
+    except visibility.NotVisible:
+        return None
 
 
 def _scores(member_id: int) -> list[dict[str, Any]]:

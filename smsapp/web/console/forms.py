@@ -15,6 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 LANGUAGES = [("en", "English"), ("es", "Español")]
 REGIONS = [("US", "United States (+1)"), ("GB", "United Kingdom (+44)"), ("ES", "Spain (+34)")]
@@ -43,15 +44,24 @@ class ImportForm(FlaskForm):
 
 
 class GroupForm(FlaskForm):
-    code = StringField("Code (members text JOIN <code>)", validators=[DataRequired(), Length(max=40)])
+    code = StringField(
+        "Code (members text JOIN <code>)", validators=[DataRequired(), Length(max=40)]
+    )
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     tz = StringField("Time zone (IANA, e.g. America/New_York)", validators=[DataRequired()])
-    facilitator_ids = SelectMultipleField("Facilitators", coerce=int)
+    facilitator_ids = SelectMultipleField(
+        "Facilitators",
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
 
 
 class SettingsForm(FlaskForm):
     name = StringField("Organisation name", validators=[DataRequired(), Length(max=120)])
-    program_name = StringField("Program name (used in texts)", validators=[DataRequired(), Length(max=120)])
+    program_name = StringField(
+        "Program name (used in texts)", validators=[DataRequired(), Length(max=120)]
+    )
     help_contact = StringField("Help contact", validators=[DataRequired(), Length(max=120)])
     crisis_text_en = TextAreaField("Crisis resources (English)", validators=[Length(max=600)])
     crisis_text_es = TextAreaField("Crisis resources (Spanish)", validators=[Length(max=600)])
@@ -66,14 +76,20 @@ class SeriesForm(FlaskForm):
     rrule = StringField("Repeats (RRULE, empty for a one-off)", validators=[Length(max=200)])
     duration_minutes = IntegerField("Duration (minutes)", [NumberRange(5, 600)], default=60)
     location = StringField("Location", validators=[Length(max=200)])
-    reminder_offsets = StringField("Reminders, minutes before (comma separated)", default="1440,120")
+    reminder_offsets = StringField(
+        "Reminders, minutes before (comma separated)", default="1440,120"
+    )
 
 
 class CheckinForm(FlaskForm):
     days = SelectMultipleField(
         "Days",
         coerce=str,
-        choices=[(str(i), d) for i, d in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        choices=[
+            (str(i), d) for i, d in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+        ],
     )
     time = StringField("Time (HH:MM, group's local time; empty = no check-ins)", [Optional()])
 
@@ -82,4 +98,3 @@ class ConfirmForm(FlaskForm):
     """A button that only needs the CSRF token (invite, ACK)."""
 
     confirm = BooleanField(default=True)
-

@@ -67,8 +67,9 @@ def group_new() -> Any:
             db().commit()
             flash(f"Group {group.code} created.", "success")
             return redirect(url_for("console.group_edit", group_id=group.id))
-    return render_page("console/form.html", form=form, title="New group",
-                       back=url_for("console.groups"))
+    return render_page(
+        "console/form.html", form=form, title="New group", back=url_for("console.groups")
+    )
 
 
 @console_bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
@@ -86,12 +87,22 @@ def group_edit(group_id: int) -> Any:
             db().commit()
             flash("Group saved.", "success")
             return redirect(url_for("console.group_edit", group_id=group.id))
-    levels = list(db().scalars(
-        select(PolicyLevel).where(PolicyLevel.group_id == group.id).order_by(PolicyLevel.position)
-    ))
+    levels = list(
+        db().scalars(
+            select(PolicyLevel)
+            .where(PolicyLevel.group_id == group.id)
+            .order_by(PolicyLevel.position)
+        )
+    )
     return render_page(
-        "console/group.html", form=form, group=group, levels=levels, people=_people(),
-        targets=LEVEL_TARGETS, max_levels=MAX_LEVELS, title=f"Group {group.code}",
+        "console/group.html",
+        form=form,
+        group=group,
+        levels=levels,
+        people=_people(),
+        targets=LEVEL_TARGETS,
+        max_levels=MAX_LEVELS,
+        title=f"Group {group.code}",
         back=url_for("console.groups"),
     )
 
@@ -119,13 +130,15 @@ def _levels_from_form() -> list[LevelSpec]:
         if not target:
             continue
         user = request.form.get(f"level-{n}-user", "")
-        levels.append(LevelSpec(
-            target=target,
-            user_id=int(user) if user.isdigit() and target == "user" else None,
-            urgent_timeout_minutes=_int(f"level-{n}-urgent", 5),
-            normal_timeout_minutes=_int(f"level-{n}-normal", 60),
-            repeats=_int(f"level-{n}-repeats", 1),
-        ))
+        levels.append(
+            LevelSpec(
+                target=target,
+                user_id=int(user) if user.isdigit() and target == "user" else None,
+                urgent_timeout_minutes=_int(f"level-{n}-urgent", 5),
+                normal_timeout_minutes=_int(f"level-{n}-normal", 60),
+                repeats=_int(f"level-{n}-repeats", 1),
+            )
+        )
     return levels
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
+from werkzeug.wrappers import Response
 from sqlalchemy import select
 
 from smsapp.models import Group, MeetingSeries, Member
@@ -39,9 +40,13 @@ def _groups() -> list[Group]:
 def meetings() -> str:
     groups = _groups()
     names = {g.id: g.name for g in groups}
-    series = list(db().scalars(
-        select(MeetingSeries).where(MeetingSeries.group_id.in_(names)).order_by(MeetingSeries.id)
-    ))
+    series = list(
+        db().scalars(
+            select(MeetingSeries)
+            .where(MeetingSeries.group_id.in_(names))
+            .order_by(MeetingSeries.id)
+        )
+    )
     now = runtime().now()
     soon = meeting_service.upcoming(db(), groups, now, now + timedelta(days=UPCOMING_DAYS))
     return render_page("console/meetings.html", series=series, names=names, upcoming=soon[:30])
@@ -73,8 +78,36 @@ def meeting_new() -> Any:
             db().commit()
             flash("Meeting saved; reminders are scheduled.", "success")
             return redirect(url_for("console.meetings"))
-    return render_page("console/form.html", form=form, title="New meeting",
-                       back=url_for("console.meetings"))
+    return render_page(
+        "console/form.html", form=form, title="New meeting", back=url_for("console.meetings")
+    )
+
+
+@console_bp.post("/meetings/<int:series_id>/occurrence")
+@coordinator_required
+def meeting_occurrence(series_id: int) -> Response:
+    """Cancel or move one meeting of a series (members who had not said NO are told)."""
+    series = db().get(MeetingSeries, series_id)
+    groups = {g.id: g for g in _groups()}
+    if series is None or series.group_id not in groups:
+        abort(404)
+    try:
+        original = datetime.fromisoformat(request.form.get("original", ""))
+        now = runtime().now()
+        if request.form.get("action") == "move":
+            new_local = (request.form.get("new_start") or "").strip().replace(" ", "T", 1)
+            told = meeting_service.move_occurrence(
+                db(), series, original, datetime.fromisoformat(new_local), now
+            )
+        else:
+            told = meeting_service.cancel_occurrence(db(), series, original, now)
+    except ValueError as exc:  # MeetingError, or a date that does not parse
+        db().rollback()
+        flash(f"Not changed: {exc}", "error")
+    else:
+        db().commit()
+        flash(f"Done; {told} members will be told by text.", "success")
+    return redirect(url_for("console.meetings"))
 
 
 @console_bp.route("/groups/<int:group_id>/checkins", methods=["GET", "POST"])
@@ -84,10 +117,12 @@ def group_checkins(group_id: int) -> Any:
         group = visibility.group(db(), current_account(), group_id)
     except visibility.NotVisible:
         abort(404)
-    form = CheckinForm(data={
-        "days": list(group.checkin_days),
-        "time": group.checkin_time.strftime("%H:%M") if group.checkin_time else "",
-    })
+    form = CheckinForm(
+        data={
+            "days": list(group.checkin_days),
+            "time": group.checkin_time.strftime("%H:%M") if group.checkin_time else "",
+        }
+    )
     if form.validate_on_submit():
         try:
             _apply_checkins(group, form)
@@ -98,8 +133,12 @@ def group_checkins(group_id: int) -> Any:
             db().commit()
             flash("Check-in schedule saved.", "success")
             return redirect(url_for("console.groups"))
-    return render_page("console/form.html", form=form, title=f"Check-ins for {group.name}",
-                       back=url_for("console.groups"))
+    return render_page(
+        "console/form.html",
+        form=form,
+        title=f"Check-ins for {group.name}",
+        back=url_for("console.groups"),
+    )
 
 
 def _apply_checkins(group: Group, form: CheckinForm) -> None:

@@ -59,12 +59,16 @@ def _consent(member_ids: list[int]) -> dict[int, ConsentRecord]:
 @console_bp.get("/members")
 @login_required
 def members() -> str:
-    rows = db().execute(
-        select(Member, Group.name)
-        .outerjoin(Group, Group.id == Member.group_id)
-        .where(visibility.members_filter(current_account()), Member.status != "erased")
-        .order_by(Group.name, Member.id)
-    ).all()
+    rows = (
+        db()
+        .execute(
+            select(Member, Group.name)
+            .outerjoin(Group, Group.id == Member.group_id)
+            .where(visibility.members_filter(current_account()), Member.status != "erased")
+            .order_by(Group.name, Member.id)
+        )
+        .all()
+    )
     consent = _consent([m.id for m, _ in rows])
     shown = [(m, g, mask_phone(m.phone or ""), consent.get(m.id)) for m, g in rows]
     audit_view("view_member_list", None)
@@ -87,8 +91,9 @@ def member_new() -> Any:
             db().commit()
             flash("Member added. Send an invite so they can agree to texts.", "success")
             return redirect(url_for("console.member_edit", member_id=member.id))
-    return render_page("console/form.html", form=form, title="Add a member",
-                       back=url_for("console.members"))
+    return render_page(
+        "console/form.html", form=form, title="Add a member", back=url_for("console.members")
+    )
 
 
 @console_bp.route("/members/<int:member_id>", methods=["GET", "POST"])
@@ -107,13 +112,22 @@ def member_edit(member_id: int) -> Any:
             db().commit()
             flash("Saved.", "success")
             return redirect(url_for("console.member_edit", member_id=member.id))
-    history = list(db().scalars(
-        select(ConsentRecord).where(ConsentRecord.member_id == member.id).order_by(ConsentRecord.at)
-    ))
+    history = list(
+        db().scalars(
+            select(ConsentRecord)
+            .where(ConsentRecord.member_id == member.id)
+            .order_by(ConsentRecord.at)
+        )
+    )
     audit_view("view_member", member.id)
     db().commit()
-    return render_page("console/member.html", form=form, member=member, consent=history,
-                       masked=mask_phone(member.phone or ""))
+    return render_page(
+        "console/member.html",
+        form=form,
+        member=member,
+        consent=history,
+        masked=mask_phone(member.phone or ""),
+    )
 
 
 @console_bp.post("/members/<int:member_id>/invite")
@@ -149,15 +163,25 @@ def member_import() -> Any:
         except Exception:
             db().rollback()  # one transaction: nothing half-imported
             raise
-        flash(f"Imported {len(report.added)} members; {len(report.rejected)} rows rejected.",
-              "success" if not report.rejected else "info")
+        flash(
+            f"Imported {len(report.added)} members; {len(report.rejected)} rows rejected.",
+            "success" if not report.rejected else "info",
+        )
     return render_page("console/import.html", form=form, report=report)
 
 
 def _member_form(member: Member | None = None) -> MemberForm:
-    form = MemberForm() if member is None else MemberForm(
-        data={"name": member.name, "phone": member.phone, "group_id": member.group_id,
-              "language": member.language}
+    form = (
+        MemberForm()
+        if member is None
+        else MemberForm(
+            data={
+                "name": member.name,
+                "phone": member.phone,
+                "group_id": member.group_id,
+                "language": member.language,
+            }
+        )
     )
     form.group_id.choices = [(g.id, f"{g.name} ({g.code})") for g in _groups()]
     return form

@@ -45,12 +45,16 @@ def messages() -> str:
 def opt_outs() -> str:
     """Members who texted STOP (or were opted out by the carrier), with when."""
     account = current_account()
-    members = db().execute(
-        select(Member, Group.name)
-        .outerjoin(Group, Group.id == Member.group_id)
-        .where(visibility.members_filter(account), Member.status == "opted_out")
-        .order_by(Member.updated_at.desc())
-    ).all()
+    members = (
+        db()
+        .execute(
+            select(Member, Group.name)
+            .outerjoin(Group, Group.id == Member.group_id)
+            .where(visibility.members_filter(account), Member.status == "opted_out")
+            .order_by(Member.updated_at.desc())
+        )
+        .all()
+    )
     rows = []
     for member, group_name in members:
         when = db().scalar(

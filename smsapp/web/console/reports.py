@@ -6,7 +6,7 @@ Also attaches the JSON API: the console's register() calls this module's registe
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import abort, request
 from sqlalchemy import select
 
 from smsapp.models import Group
@@ -63,10 +63,3 @@ def _selected(groups: list[Group]) -> Group | None:
     if match is None:  # not theirs, a sandbox, or nothing at all: the same answer
         abort(404)
     return match
-
-
-def register(app: Flask) -> None:
-    """Attach the JSON API blueprint (kept separate from the console's session login)."""
-    from smsapp.web.api import register as register_api
-
-    register_api(app)

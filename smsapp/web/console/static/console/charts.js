@@ -8,7 +8,7 @@
     data: {
       labels: scores.map(function (s) { return s.at; }),
       datasets: [{ label: "Mood (1–5)", data: scores.map(function (s) { return s.score; }),
-                   borderColor: "#1f5fbf", tension: 0.2 }]
+                   borderColor: "#1f5fbf", tension: 0 }]
     },
     options: {
       maintainAspectRatio: false,
