@@ -150,6 +150,9 @@ def _clean_library_message(record: logging.LogRecord) -> str:
         text = record.getMessage()
     except Exception:  # a broken format string must not break logging
         text = str(record.msg)
+    # rq puts a failed job's traceback (with the exception's message) in the line itself:
+    # keep only what comes before it, by design rather than by length.
+    text = text.split("\nTraceback", 1)[0]
     text = _ANSI_RE.sub("", text)
     text = _QUERY_RE.sub("?…", text)  # query strings can carry numbers and bodies
     text = _QUOTED_RE.sub("'…'", text)  # repr()'d job arguments, SQL parameters

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from rq import SimpleWorker
 
 from smsapp.jobs.queues import all_queues
@@ -27,5 +29,10 @@ def _work(runtime: Runtime) -> int:
         return 0
     worker = SimpleWorker(queues, connection=runtime.redis)
     before = sum(q.count for q in queues)
-    worker.work(burst=True, logging_level="WARNING", with_scheduler=False)
+    rq_logger = logging.getLogger("rq.worker")
+    level = rq_logger.level  # rq sets its logger's level on every work(); put it back
+    try:
+        worker.work(burst=True, logging_level="WARNING", with_scheduler=False)
+    finally:
+        rq_logger.setLevel(level)
     return before
