@@ -33,6 +33,11 @@ def create_app(settings: Settings | None = None, *, web: bool = True, **parts: A
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     app.extensions["smsapp"] = runtime
+    if settings.proxy_hops:  # client address and scheme as the proxy saw them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     if web:
         _register_web(app)
     return app

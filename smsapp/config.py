@@ -32,6 +32,7 @@ class Settings:
     public_base_url: str = ""
     send_rate: float = 1.0  # messages per second per sender; 0 disables the limit
     tick_seconds: float = 5.0
+    proxy_hops: int = 0  # trusted reverse proxies in front of the app (X-Forwarded-*)
     instance_path: Path = field(default_factory=lambda: Path("instance"))
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -66,6 +67,7 @@ class Settings:
             public_base_url=env.get("PUBLIC_BASE_URL", ""),
             send_rate=_number(env, "SMSAPP_SEND_RATE", 1.0),
             tick_seconds=_number(env, "SMSAPP_TICK_SECONDS", 5.0),
+            proxy_hops=int(_number(env, "SMSAPP_PROXY_HOPS", 0)),
             instance_path=Path(env.get("SMSAPP_INSTANCE_PATH", "instance")),
         )
         settings.check()

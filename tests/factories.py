@@ -23,12 +23,12 @@ from smsapp.transport.local import LocalTransport
 PASSWORD = "correct horse battery staple"
 PHONES = {
     "alice": "+12025550101",
-    "bob": "+447700900102",
+    "bob": "+447911123402",
     "carol": "+12025550103",
     "dave": "+12025550104",
     "sam": "+12025550111",
     "maria": "+12025550112",
-    "lee": "+447700900113",
+    "lee": "+447911123413",
     "stranger": "+12025550199",
 }
 _sids = itertools.count(1)

@@ -246,12 +246,18 @@ def test_meeting_series_and_checkin_schedule(browser: Any, world: Any) -> None:
         assert series.duration_minutes == 90
     url = f"/console/meetings/{series.id}/occurrence"
     first = "2026-03-06T00:00:00+00:00"  # Thu 19:00 in New York (EST; EDT from 8 March)
-    moved = b.post(url, data={"original": first, "action": "move", "new_start": "2026-03-07 18:00"},
-                   follow_redirects=True)
+    moved = b.post(
+        url,
+        data={"original": first, "action": "move", "new_start": "2026-03-07 18:00"},
+        follow_redirects=True,
+    )
     assert b"members will be told" in moved.data
     assert b"2026-03-07 23:00 UTC (moved)" in moved.data
-    again = b.post(url, data={"original": "2026-03-12T23:00:00+00:00", "action": "cancel"},
-                   follow_redirects=True)
+    again = b.post(
+        url,
+        data={"original": "2026-03-12T23:00:00+00:00", "action": "cancel"},
+        follow_redirects=True,
+    )
     assert b"members will be told" in again.data and b"2026-03-12 23:00" not in again.data
     url = f"/console/groups/{world.calm.id}/checkins"
     assert b"add am or pm" in b.post(url, data={"days": ["0"], "time": "7"}).data.lower()

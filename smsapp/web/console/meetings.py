@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
-from werkzeug.wrappers import Response
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from smsapp.models import Group, MeetingSeries, Member
 from smsapp.services import meetings as meeting_service
