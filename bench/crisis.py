@@ -20,10 +20,10 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import threading
 import time
-from datetime import UTC, datetime, time as time_of_day
+from datetime import UTC, datetime
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,6 @@ sys.path.insert(0, str(ROOT))
 
 from smsapp import create_app, runtime_of  # noqa: E402
 from smsapp.config import Settings  # noqa: E402
-from smsapp.crypto import Keyring  # noqa: E402
 from smsapp.jobs.queues import all_queues, enqueue_sends  # noqa: E402
 from smsapp.jobs.tick import tick  # noqa: E402
 from smsapp.migrate import upgrade  # noqa: E402
@@ -86,7 +85,9 @@ def settings_from_env(instance: Path) -> Settings:
         database_url=os.environ.get("DATABASE_URL", f"sqlite:///{instance}/crisis.sqlite3"),
         redis_url=os.environ.get("REDIS_URL", ""),
         secret_key="bench",
-        encryption_keys=os.environ.get("SMSAPP_ENCRYPTION_KEYS") or Keyring.generate_key(),
+        # Empty: the keys are generated once under the instance folder and reused, so rows
+        # left by an earlier run stay readable.
+        encryption_keys=os.environ.get("SMSAPP_ENCRYPTION_KEYS", ""),
         lookup_secret="bench-crisis-lookup",
         twilio_auth_token=AUTH_TOKEN,
         public_base_url=PUBLIC,
@@ -102,20 +103,40 @@ def seed(runtime: Runtime, cases: int) -> tuple[list[str], dict[str, int]]:
         org = Organisation(name="Bench", program_name="Bench", help_contact="x", created_at=now)
         s.add(org)
         s.flush()
-        group = Group(organisation_id=org.id, code=f"B{tag}", name="Bench", tz="America/New_York",
-                      checkin_days="0123456", checkin_time=time_of_day(19), created_at=now)
+        group = Group(
+            organisation_id=org.id,
+            code=f"B{tag}",
+            name="Bench",
+            tz="America/New_York",
+            checkin_days="0123456",
+            checkin_time=time_of_day(19),
+            created_at=now,
+        )
         s.add(group)
         s.flush()
         for n, role in enumerate(("facilitator", "coordinator")):
-            user = User(organisation_id=org.id, email=f"{role}{tag}@bench.example", name=role,
-                        role=role, on_call=role == "coordinator", created_at=now)
+            user = User(
+                organisation_id=org.id,
+                email=f"{role}{tag}@bench.example",
+                name=role,
+                role=role,
+                on_call=role == "coordinator",
+                created_at=now,
+            )
             directory.set_user_phone(user, f"+1303555{n:04d}")
             user.groups = [group] if role == "facilitator" else []
             s.add(user)
         phones, members = [f"+1202555{2000 + i:04d}" for i in range(cases)], {}
         for phone in phones:
-            member = Member(organisation_id=org.id, group_id=group.id, tz=group.tz, name="B",
-                            status="pending", created_at=now, updated_at=now)
+            member = Member(
+                organisation_id=org.id,
+                group_id=group.id,
+                tz=group.tz,
+                name="B",
+                status="pending",
+                created_at=now,
+                updated_at=now,
+            )
             directory.set_member_phone(member, phone)
             s.add(member)
             s.flush()
@@ -125,6 +146,26 @@ def seed(runtime: Runtime, cases: int) -> tuple[list[str], dict[str, int]]:
     return phones, members
 
 
+def forget_earlier_runs(runtime: Runtime) -> None:
+    """Cancel what an earlier run left queued, so each run measures only its own texts."""
+    from sqlalchemy import update
+
+    from smsapp.models import Timer
+
+    with runtime.session() as s:
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status.in_(("queued", "claimed")))
+            .values(status="cancelled")
+        )
+        s.execute(update(Timer).where(Timer.status != "done").values(status="cancelled"))
+        s.commit()
+    for q in all_queues(runtime):
+        q.empty()
+        for job_id in q.scheduled_job_registry.get_job_ids():
+            q.scheduled_job_registry.remove(job_id, delete_job=True)
+
+
 def queue_bulk(runtime: Runtime, count: int) -> None:
     """Queue `count` check-in texts on the bulk queue, as a fan-out would."""
     if count <= 0:
@@ -132,9 +173,17 @@ def queue_bulk(runtime: Runtime, count: int) -> None:
     now = datetime.now(UTC)
     with runtime.session() as s:
         rows = [
-            OutboxMessage(idempotency_key=f"bench-bulk:{now.timestamp()}:{i}", to_phone="+12025559999",
-                          body="How are you today? Reply 1-5.", kind="scheduled", priority="bulk",
-                          status="queued", due_at=now, enqueued_at=now, created_at=now)
+            OutboxMessage(
+                idempotency_key=f"bench-bulk:{now.timestamp()}:{i}",
+                to_phone="+12025559999",
+                body="How are you today? Reply 1-5.",
+                kind="scheduled",
+                priority="bulk",
+                status="queued",
+                due_at=now,
+                enqueued_at=now,
+                created_at=now,
+            )
             for i in range(count)
         ]
         s.add_all(rows)
@@ -145,16 +194,23 @@ def queue_bulk(runtime: Runtime, count: int) -> None:
 
 def run_loops(runtime: Runtime, stop: threading.Event) -> list[threading.Thread]:
     def work() -> None:
-        worker = ThreadWorker(all_queues(runtime), connection=runtime.redis)
+        # A blocking worker, as `python worker.py` runs: BLPOP wakes it the moment a job lands.
         while not stop.is_set():
-            worker.work(burst=True, logging_level="WARNING", with_scheduler=False)
-            stop.wait(0.005)
+            worker = ThreadWorker(all_queues(runtime), connection=runtime.redis)
+            try:
+                worker.work(logging_level="WARNING", with_scheduler=False, max_idle_time=2)
+            except Exception as error:  # keep the loop alive, but say why it stopped
+                print(f"worker stopped: {error!r}", file=sys.stderr)
+                stop.wait(0.1)
 
     def ticks() -> None:
         while not stop.wait(0.5):
             tick(runtime)
 
-    threads = [threading.Thread(target=work, daemon=True), threading.Thread(target=ticks, daemon=True)]
+    threads = [
+        threading.Thread(target=work, daemon=True),
+        threading.Thread(target=ticks, daemon=True),
+    ]
     for thread in threads:
         thread.start()
     return threads
@@ -165,8 +221,12 @@ def send_crisis_texts(app: Any, phones: list[str], interval: float) -> dict[str,
     validator = RequestValidator(AUTH_TOKEN)
     started: dict[str, float] = {}
     for n, phone in enumerate(phones):
-        form = {"MessageSid": f"SMcrisis{time.time_ns()}{n:06d}", "From": phone,
-                "To": "+15005550006", "Body": CRISIS}
+        form = {
+            "MessageSid": f"SMcrisis{time.time_ns()}{n:06d}",
+            "From": phone,
+            "To": "+15005550006",
+            "Body": CRISIS,
+        }
         signature = validator.compute_signature(PUBLIC + "/twilio/sms", form)
         started[phone] = time.perf_counter()
         response = client.post("/twilio/sms", data=form, headers={"X-Twilio-Signature": signature})
@@ -196,12 +256,16 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.05, help="seconds between texts")
     parser.add_argument("--bulk", type=int, default=10000, help="check-ins queued first")
     args = parser.parse_args()
-    instance = Path(tempfile.mkdtemp(prefix="smsapp-crisis-"))
+    instance = ROOT / "instance" / "bench-crisis"
+    if not os.environ.get("DATABASE_URL"):  # the embedded default starts empty every run
+        for leftover in instance.glob("crisis.sqlite3*"):
+            leftover.unlink()
     transport = TimingTransport()
     app = create_app(settings_from_env(instance), transport=transport)
     runtime = runtime_of(app)
     logging.getLogger().setLevel(logging.WARNING)  # one line per text would drown the figures
     upgrade(runtime.engine)
+    forget_earlier_runs(runtime)
     phones, members = seed(runtime, args.cases)
     queue_bulk(runtime, args.bulk)
     stop = threading.Event()
@@ -223,14 +287,20 @@ def main() -> None:
 
 
 def report(args: argparse.Namespace, runtime: Runtime, ms: list[float], seconds: float) -> None:
-    backend = runtime.engine.dialect.name + (" + redis" if runtime.settings.redis_url else " + fakeredis")
-    print(f"backend: {backend}; {args.cases} crisis texts every {args.interval * 1000:.0f} ms; "
-          f"{args.bulk} bulk check-ins queued first; run {seconds:.1f} s")
+    backend = runtime.engine.dialect.name + (
+        " + redis" if runtime.settings.redis_url else " + fakeredis"
+    )
+    print(
+        f"backend: {backend}; {args.cases} crisis texts every {args.interval * 1000:.0f} ms; "
+        f"{args.bulk} bulk check-ins queued first; run {seconds:.1f} s"
+    )
     print(f"escalations reaching the transport: {len(ms)} of {args.cases}")
     if ms:
-        print(f"webhook -> first escalation text: p50 {statistics.median(ms):.1f} ms, "
-              f"p95 {percentile(ms, 0.95):.1f} ms, p99 {percentile(ms, 0.99):.1f} ms, "
-              f"max {max(ms):.1f} ms")
+        print(
+            f"webhook -> first escalation text: p50 {statistics.median(ms):.1f} ms, "
+            f"p95 {percentile(ms, 0.95):.1f} ms, p99 {percentile(ms, 0.99):.1f} ms, "
+            f"max {max(ms):.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from smsapp.services.risk import Lexicon, RiskResult, load_lexicon, screen
 from smsapp.services.texts import text
 
 log = logging.getLogger(__name__)
+_TO_ENQUEUE = "outbox_to_enqueue"  # see smsapp/services/outbox.py
 
 
 @lru_cache(maxsize=64)
@@ -82,20 +83,29 @@ def _escalate(
     if org is None:
         return False
     reason = "crisis screen: " + ",".join(result.categories or ("positive",))
+    # Texts queued inside the savepoint are held back from the after-commit hook until
+    # the real commit: SQLAlchemy fires after_commit on a savepoint's release too, and a
+    # job enqueued before the commit would find no row and wait for the tick's grace.
+    earlier = session.info.pop(_TO_ENQUEUE, [])
+    savepoint = session.begin_nested()
     try:
-        with session.begin_nested():
-            case = escalation.open_case(
-                session,
-                member=member,
-                urgency="urgent",
-                source="crisis",
-                reason=reason,
-                now=now,
-                organisation_id=org.id,
-            )
+        case = escalation.open_case(
+            session,
+            member=member,
+            urgency="urgent",
+            source="crisis",
+            reason=reason,
+            now=now,
+            organisation_id=org.id,
+        )
+        queued = session.info.pop(_TO_ENQUEUE, [])
+        savepoint.commit()
     except Exception:
+        savepoint.rollback()
+        session.info[_TO_ENQUEUE] = earlier
         log.exception("crisis.case_failed", extra={"member_id": member.id if member else None})
         return False
+    session.info[_TO_ENQUEUE] = earlier + queued
     log.info("crisis.screened", extra={"case_id": case.id, "urgency": "urgent"})
     group_id = member.group_id if member else None
     return escalation.has_reachable_responder(session, org.id, group_id)

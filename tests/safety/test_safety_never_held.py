@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from smsapp.jobs.tick import REENQUEUE_GRACE
 from smsapp.models import OutboxMessage
+from smsapp.runtime import Runtime
 from smsapp.services import outbox
 from tests.safety.safety_helpers import (
     CRISIS,
@@ -104,3 +105,21 @@ def test_escalations_jump_the_senders_rate_limit(phones, runtime, world, monkeyp
     with runtime.session() as s:
         held = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "scheduled")).all()
         assert sum(row.status == "queued" for row in held) == 2
+
+
+def test_escalation_jobs_are_enqueued_only_after_the_commit(phones, runtime, world, monkeypatch):
+    import smsapp.jobs.queues as queues
+
+    real = queues.enqueue_sends
+    visible: list[bool] = []
+
+    def checking(rt: Runtime, rows: list[tuple[int, str]]) -> None:
+        rows = list(rows)
+        with runtime.session() as other:  # another connection sees only committed rows
+            for outbox_id, _priority in rows:
+                visible.append(other.get(OutboxMessage, outbox_id) is not None)
+        real(rt, rows)
+
+    monkeypatch.setattr(queues, "enqueue_sends", checking)
+    phones.text("sam", CRISIS)
+    assert visible and all(visible)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from smsapp.models import Group, MeetingSeries, Member, OutboxMessage, Timer
+from smsapp.models import Group, Member, OutboxMessage, Timer
 from smsapp.services import meetings
 from smsapp.services.schedule import to_local
 
@@ -68,13 +68,6 @@ def weekly_meeting(runtime, group: Group, start_local: str, clock, **kw) -> int:
         )  # fmt: skip
         s.commit()
         return series.id
-
-
-def series(runtime, series_id: int) -> MeetingSeries:
-    with runtime.session() as s:
-        row = s.get(MeetingSeries, series_id)
-        s.expunge(row)
-        return row
 
 
 def set_member(runtime, member: Member, **values) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from smsapp.jobs.queues import enqueue_timer
 from smsapp.jobs.timers import run_timer
-from smsapp.models import MoodScore, OutboxMessage, Rsvp, Timer
+from smsapp.models import Group, MoodScore, OutboxMessage, Rsvp, Timer
 from smsapp.services import meetings, timers
 from smsapp.services.schedule_planner import plan_all
 from tests.scheduling.sched_helpers import run_until, sent_to
@@ -20,7 +20,7 @@ def one_off(runtime, world, clock, start_local: str) -> None:
     """A one-off meeting of hope with the default 24 h and 2 h reminders."""
     with runtime.session() as s:
         meetings.create_one_off(
-            s, s.merge(world.hope), title="Late", start_local=start_local, now=clock.now()
+            s, s.get(Group, world.hope.id), title="Late", start_local=start_local, now=clock.now()
         )
         s.commit()
 
@@ -60,7 +60,7 @@ def test_a_waiting_question_holds_later_fires_for_an_hour_at_most(phones, clock,
 def test_a_deferred_reminder_never_arrives_after_the_meeting_starts(phones, clock, runtime, world):
     with runtime.session() as s:
         meetings.create_one_off(
-            s, s.merge(world.hope), title="Soon", start_local="2026-03-02T19:40",
+            s, s.get(Group, world.hope.id), title="Soon", start_local="2026-03-02T19:40",
             now=clock.now(), reminder_offsets_minutes=[30],
         )  # fmt: skip
         s.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from smsapp.models import Organisation
+from smsapp.models import Group, Organisation
 from smsapp.services import meetings
 from tests.scheduling.sched_helpers import run_until, sent_to, set_group, set_member, weekly_meeting
 
@@ -21,7 +21,11 @@ def test_a_reminder_in_quiet_hours_comes_the_evening_before(phones, clock, runti
     set_group(runtime, world.hope, checkin_days="")
     with runtime.session() as s:
         meetings.create_one_off(
-            s, s.merge(world.hope), title="Early", start_local="2026-03-04T08:30", now=clock.now()
+            s,
+            s.get(Group, world.hope.id),
+            title="Early",
+            start_local="2026-03-04T08:30",
+            now=clock.now(),
         )
         s.commit()
     run_until(phones, clock, runtime, datetime(2026, 3, 4, 14, 0, tzinfo=UTC))
