@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from smsapp.models import InboundMessage
 from smsapp.runtime import Runtime
@@ -71,25 +72,20 @@ def receive_sms(runtime: Runtime, *, sid: str, phone: str, body: str) -> Receive
     return Received(reply=outcome.reply)
 
 
-def _stored_reply(session: object, sid: str) -> Received | None:
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
+def _stored_reply(session: Session, sid: str) -> Received | None:
     row = session.execute(
         select(InboundMessage.reply).where(InboundMessage.message_sid == sid)
     ).first()
     return None if row is None else Received(reply=row[0], duplicate=True)
 
 
-def _safe_outcome(runtime: Runtime, session: object, phone: str, body: str) -> inbound.Outcome:
+def _safe_outcome(runtime: Runtime, session: Session, phone: str, body: str) -> inbound.Outcome:
     """Routing failed: the message is still stored, and a crisis still gets resources."""
-    from sqlalchemy.orm import Session
-
     from smsapp.services import crisis
 
-    assert isinstance(session, Session)
     try:
-        reply = crisis.screen_and_respond(session, phone, body, None, runtime.now())
+        member = directory.member_by_phone(session, phone)
+        reply = crisis.screen_and_respond(session, phone, body, member, runtime.now())
     except Exception:
         log.exception("sms.crisis_fallback_failed")
         session.rollback()

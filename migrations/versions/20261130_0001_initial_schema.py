@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 21:22:57.117355
+Create Date: 2026-11-30 22:45:14.113625
 """
 
 from alembic import op
@@ -62,6 +62,7 @@ def upgrade() -> None:
     sa.Column('phone', smsapp.db_types.EncryptedText(), nullable=True),
     sa.Column('phone_hash', sa.String(length=64), nullable=True),
     sa.Column('on_call', sa.Boolean(), nullable=False),
+    sa.Column('sms_opted_out', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', smsapp.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_users_organisation_id_organisations')),

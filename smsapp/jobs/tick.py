@@ -11,7 +11,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from smsapp.db import is_postgres
-from smsapp.jobs.queues import enqueue_sends, enqueue_timer
+from smsapp.jobs.queues import enqueue_sends, enqueue_timer, queue
 from smsapp.models import OutboxMessage
 from smsapp.runtime import Runtime
 from smsapp.services import delivery, schedule_planner, timers
@@ -29,6 +29,7 @@ class TickReport:
 def tick(runtime: Runtime, limit: int = 1000) -> TickReport:
     now = runtime.now()
     _plan(runtime, now)
+    _daily_retention(runtime, now)
     with runtime.session() as session:
         due_timers = timers.claim_due(session, now, limit)
         sends = _sends_to_enqueue(session, now, limit)
@@ -40,6 +41,17 @@ def tick(runtime: Runtime, limit: int = 1000) -> TickReport:
         log.warning("tick.redis_unavailable", extra={"count": len(due_timers)})
     enqueue_sends(runtime, sends)
     return TickReport(timers=len(due_timers), sends=len(sends))
+
+
+def _daily_retention(runtime: Runtime, now: datetime) -> None:
+    """Enqueue the retention job once per UTC day (a flushed Redis only runs it again)."""
+    try:
+        if runtime.redis.set(
+            f"smsapp:retention:{now.date().isoformat()}", "1", nx=True, ex=2 * 86400
+        ):
+            queue(runtime, "bulk").enqueue("smsapp.jobs.retention.retention_daily", result_ttl=0)
+    except RedisError:
+        log.warning("tick.redis_unavailable", extra={"count": 1})
 
 
 def _plan(runtime: Runtime, now: datetime) -> None:

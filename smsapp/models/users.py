@@ -34,6 +34,7 @@ class User(Base):
     phone: Mapped[str | None] = mapped_column(EncryptedText())
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     on_call: Mapped[bool] = mapped_column(default=False)
+    sms_opted_out: Mapped[bool] = mapped_column(default=False)  # texted STOP: no alerts by SMS
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
 

@@ -12,7 +12,7 @@ import secrets
 import string
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -30,6 +30,7 @@ from smsapp.services.schedule.localtime import format_local
 # 555-0100..0199 are fictional in every North American area code: never a real phone.
 FAKE_AREA_CODES = ("212", "312", "415", "617", "303", "206", "512", "702", "808", "907")
 SHOWN_STATUSES = ("sent", "claimed", "failed")
+TYPING_TIME = timedelta(milliseconds=1)
 KIND_LABELS = {
     "checkin": "Check-in",
     "reminder": "Meeting reminder",
@@ -244,8 +245,11 @@ def _plan(session: Session, member: Member, now: datetime) -> None:
 def send_text(runtime: Runtime, sandbox: Sandbox, who: str, body: str) -> str | None:
     """Text ``body`` from a simulated phone, through the webhook's own edge.
 
-    Texts it caused that are due now are delivered at once, on sandbox time.
+    Texts it caused that are due now are delivered at once, on sandbox time. The
+    sandbox clock first moves on by a millisecond, so a text always sorts after what
+    the phone showed when it was typed, even on a stopped test clock.
     """
+    timeline.sandbox_clock(runtime, sandbox.group_id).advance(TYPING_TIME)
     sandboxed = timeline.sandbox_runtime(runtime, sandbox.group_id)
     received = receive_sms(
         sandboxed, sid=f"SMsandbox{uuid.uuid4().hex}", phone=sandbox.phone_of(who), body=body

@@ -19,6 +19,7 @@ from smsapp.jobs.timers import run_timer
 from smsapp.models import Case, Member, OutboxMessage, Timer, group_facilitators
 from smsapp.runtime import Runtime
 from smsapp.sandbox.clock import SandboxClock
+from smsapp.services.schedule_plan import plan_member
 
 MAX_STEPS = 500  # an unacknowledged case re-notifies every few minutes; stop somewhere
 MAX_ROUNDS = 20
@@ -123,10 +124,27 @@ def advance_to_next_event(runtime: Runtime, group_id: int) -> Advanced | None:
     return advance_to(runtime, group_id, due)
 
 
+def plan_members(sandbox: Runtime, group_id: int) -> int:
+    """Plan the sandbox members' check-ins and reminders on sandbox time.
+
+    The tick's planner skips sandbox groups (it runs on the real clock, which would
+    plan from the wrong "now"), so the sandbox plans its own members, idempotently.
+    """
+    now = sandbox.now()
+    changed = 0
+    with sandbox.session() as session:
+        members = session.scalars(select(Member).where(Member.group_id == group_id)).all()
+        for member in members:
+            changed += plan_member(session, member, now)
+        session.commit()
+    return changed
+
+
 def fire_due(sandbox: Runtime, group_id: int) -> Advanced:
-    """Run every sandbox timer and text due at the sandbox's current time."""
+    """Plan, then run every sandbox timer and text due at the sandbox's current time."""
     timers = sends = 0
     for _ in range(MAX_ROUNDS):
+        plan_members(sandbox, group_id)
         timer_ids, send_ids = _claim(sandbox, group_id)
         for timer_id in timer_ids:
             run_timer(sandbox, timer_id)

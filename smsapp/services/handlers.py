@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import Member, Timer
 from smsapp.services import checkins, conversations, escalation, outbox, timers
+from smsapp.services.schedule import shift_later
+from smsapp.services.schedule_plan import quiet_hours_for
 
 
 @timers.handles("wait_timeout")
@@ -23,6 +25,10 @@ def _wait_timeout(session: Session, timer: Timer, now: datetime) -> None:
         return
     if flow_id == "checkin":
         checkins.record_missed(session, member, now)
+    # A timeout's text is not an answer to the member: it waits out quiet hours.
+    due = now
+    if quiet_hours_for(session, member).contains(now, member.tz):
+        due = shift_later(now, member.tz, quiet_hours_for(session, member))
     for index, body in enumerate(texts):
         outbox.queue_message(
             session,
@@ -31,6 +37,7 @@ def _wait_timeout(session: Session, timer: Timer, now: datetime) -> None:
             kind="scheduled",
             key=f"timer:{timer.id}:{index}",
             now=now,
+            due_at=due,
             organisation_id=member.organisation_id,
             member_id=member.id,
         )

@@ -59,6 +59,8 @@ def _route_rest(
     session: Session, phone: str, body: str, member: Member | None, user: User | None, now: datetime
 ) -> str | None:
     compliance = keywords.classify(body)
+    if compliance is not None and user is not None and member is None:
+        return _staff_compliance(user, compliance)
     if compliance is not None:
         return _compliance(session, compliance, member, now)
     if user is not None:
@@ -80,6 +82,17 @@ def _route_rest(
         return conversations.member_checkin(session, member, body, now)
     language = member.language if member else "en"
     return text("fallback" if member else "fallback_unknown", language)
+
+
+def _staff_compliance(user: User, kind: str) -> str:
+    """A facilitator's STOP stops escalation texts to them (the console still shows cases)."""
+    if kind == "stop":
+        user.sms_opted_out = True
+        return "smsapp: you will get no more alerts by SMS. Reply START to get them again."
+    if kind == "start":
+        user.sms_opted_out = False
+        return "smsapp: alerts by SMS are on again."
+    return facilitator_commands.USAGE
 
 
 def _compliance(session: Session, kind: str, member: Member | None, now: datetime) -> str | None:

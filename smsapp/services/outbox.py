@@ -89,6 +89,8 @@ def record_inline_reply(
 
 @event.listens_for(Session, "after_commit")
 def _enqueue_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint was released, not the transaction
+        return
     rows: list[OutboxMessage] = session.info.pop("outbox_to_enqueue", [])
     runtime: Any = session.info.get("runtime")
     if not rows or runtime is None:

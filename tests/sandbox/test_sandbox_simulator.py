@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -48,7 +49,7 @@ def test_join_yes_checkin_talk_ack_and_the_next_reminder(runtime, world, transpo
 
     alerts = [body for d, body in _texts(runtime, box, "facilitator") if d == "out"]
     assert alerts and "Reply ACK" in alerts[0]
-    case_id = alerts[0].split("case ")[1].split(",")[0]
+    case_id = re.search(r"Reply ACK (\d+)", alerts[0]).group(1)
     assert f"case {case_id} is yours" in simulator.send_text(runtime, box, "facilitator", "ACK")
     with runtime.session() as s:
         assert s.get(Case, int(case_id)).status == "acked"

@@ -110,7 +110,14 @@ def recipients(
             list(session.scalars(select(User).where(User.groups.contains(group)))) if group else []
         )
     # The organisation check is repeated here on purpose: a case never reaches an outsider.
-    return [u for u in users if u.organisation_id == organisation_id and u.active and u.phone_hash]
+    return [
+        u
+        for u in users
+        if u.organisation_id == organisation_id
+        and u.active
+        and u.phone_hash
+        and not u.sms_opted_out
+    ]
 
 
 def coordinators(session: Session, organisation_id: int) -> list[User]:

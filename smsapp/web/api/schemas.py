@@ -135,3 +135,133 @@ class ReportOut(BaseModel):
 
 class ReportQuery(_In):
     weeks: int = Field(default=8, ge=1, le=52)
+
+
+class GroupQuery(_In):
+    group_id: int | None = Field(default=None, ge=1, description="only this group")
+
+
+class MeetingsQuery(GroupQuery):
+    days: int = Field(default=14, ge=1, le=90, description="how far ahead to look")
+
+
+class OccurrenceOut(BaseModel):
+    series_id: int
+    group_id: int
+    title: str
+    location: str
+    start: datetime = Field(description="UTC; where the meeting happens (after any move)")
+    end: datetime
+    original_start: datetime = Field(description="UTC; identifies the occurrence")
+    moved: bool
+    yes: int
+    no: int
+    later: int
+
+
+class MeetingList(BaseModel):
+    meetings: list[OccurrenceOut]
+
+
+class MessagesQuery(GroupQuery):
+    status: Literal["queued", "claimed", "sent", "failed", "cancelled", "inline"] | None = None
+    errors_only: bool = Field(default=False, description="only texts with an error code")
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+class MessageOut(BaseModel):
+    """One outbound text: where it stands, never what it says."""
+
+    id: int
+    member_id: int | None
+    kind: str
+    priority: str
+    status: str
+    delivery_status: str | None
+    error_code: str | None
+    to: str = Field(description="masked: only the last four digits are shown")
+    due_at: datetime
+    sent_at: datetime | None
+    created_at: datetime
+
+
+class MessageList(BaseModel):
+    messages: list[MessageOut]
+
+
+class OptOutOut(BaseModel):
+    member_id: int
+    group_id: int | None
+    name: str | None
+    phone: str = Field(description="masked: only the last four digits are shown")
+    opted_out_at: datetime | None
+
+
+class OptOutList(BaseModel):
+    opt_outs: list[OptOutOut]
+
+
+class FlowYamlIn(_In):
+    yaml: str = Field(max_length=100_000, description="the flow definition as YAML")
+    flow_id: str | None = Field(
+        default=None, max_length=80, description="when given, the YAML's id must match it"
+    )
+
+
+class FlowDraftIn(_In):
+    yaml: str = Field(max_length=100_000, description="the flow definition as YAML")
+
+
+class IssueOut(BaseModel):
+    path: str = Field(description="where in the flow, e.g. 'nodes.ask.wait.routes[1]'")
+    message: str
+    severity: Literal["error", "warning"]
+    line: int | None = Field(description="1-based line of the YAML, when known")
+
+
+class FlowMessageOut(BaseModel):
+    """One message template: its line, a preview for a sample member, and its cost."""
+
+    path: str
+    line: int | None
+    preview: str | None
+    encoding: str | None
+    segments: int | None
+    chars: int | None
+    ucs2_char: str | None = Field(description="the first character that forces UCS-2")
+    error: str | None
+
+
+class FlowCheckOut(BaseModel):
+    ok: bool = Field(description="true when there are no errors (warnings allowed)")
+    issues: list[IssueOut]
+    messages: list[FlowMessageOut]
+
+
+class FlowVersionOut(BaseModel):
+    flow_id: str
+    version: int
+    status: str
+    check: FlowCheckOut
+
+
+class ImportIn(_In):
+    csv: str = Field(
+        max_length=2_000_000,
+        description="CSV text with a header: name, phone, and group (a group code) "
+        "unless group_id is given; language (en or es) is optional",
+    )
+    group_id: int | None = Field(default=None, ge=1, description="group for rows with none")
+    region: str = Field(
+        default="US", pattern=r"^[A-Za-z]{2}$", description="country for numbers without +"
+    )
+
+
+class RowProblemOut(BaseModel):
+    row: int = Field(description="the line in the CSV; the header is line 1")
+    reason: str
+
+
+class ImportOut(BaseModel):
+    added: list[MemberOut]
+    rejected: list[RowProblemOut]

@@ -1,0 +1,94 @@
+"""POST /members and POST /members/import (coordinators only)."""
+
+from __future__ import annotations
+
+from flask import abort
+from spectree import Response as Resp
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from smsapp.models import Group, Member, User
+from smsapp.services import directory
+from smsapp.services import members as members_service
+from smsapp.web.api import access, auth
+from smsapp.web.api import bp as api_bp
+from smsapp.web.api.groups import member_out
+from smsapp.web.api.schemas import ErrorOut, ImportIn, ImportOut, MemberIn, MemberOut, RowProblemOut
+from smsapp.web.api.spec import api_spec
+from smsapp.web.runtime import runtime
+
+_ERRORS = {"HTTP_401": ErrorOut, "HTTP_403": ErrorOut, "HTTP_404": ErrorOut}
+_TAKEN = "a member with this phone number already exists"
+
+
+@api_bp.post("/members")
+@api_spec.validate(resp=Resp(HTTP_201=MemberOut, HTTP_409=ErrorOut, **_ERRORS), tags=["members"])
+def create_member(json: MemberIn) -> tuple[MemberOut, int]:
+    """Add a member (coordinators); they stay pending until they reply YES to the invite."""
+    session, user = auth.db(), auth.current_user()
+    group = access.group_or_404(session, user, json.group_id)
+    access.require_coordinator(user)
+    taken = session.scalar(
+        select(Member.id).where(
+            Member.organisation_id == group.organisation_id,
+            Member.phone_hash == directory.phone_hash(json.phone),
+        )
+    )
+    if taken is not None:
+        abort(409, _TAKEN)
+    now = runtime().now()
+    member = Member(
+        organisation_id=group.organisation_id,
+        group_id=group.id,
+        name=json.name,
+        language=json.language,
+        tz=group.tz,
+        status="pending",
+        created_at=now,
+        updated_at=now,
+    )
+    directory.set_member_phone(member, json.phone)
+    session.add(member)
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent insert of the same number
+        session.rollback()
+        abort(409, _TAKEN)
+    access.audit_view(session, user, "change_member", ("member", member.id))
+    session.commit()
+    return member_out(member), 201
+
+
+def _default_group(user: User, group_id: int | None) -> Group | None:
+    # The group is checked before the role, so an outsider gets the same 404 as for
+    # an id nobody has, and a facilitator of that group a 403.
+    group = access.group_or_404(auth.db(), user, group_id) if group_id is not None else None
+    access.require_coordinator(user)
+    return group
+
+
+@api_bp.post("/members/import")
+@api_spec.validate(resp=Resp(HTTP_200=ImportOut, **_ERRORS), tags=["members"])
+def import_members(json: ImportIn) -> ImportOut:
+    """Add a member per good CSV row; every rejected row is reported with its line and why.
+
+    One transaction: the good rows are added together, or (on a crash) none are.
+    """
+    session, user = auth.db(), auth.current_user()
+    default_group = _default_group(user, json.group_id)
+    report = members_service.import_csv(
+        session,
+        json.csv.encode("utf-8", errors="surrogateescape"),
+        access.visible_groups(session, user),
+        runtime().now(),
+        region=json.region.upper(),
+        default_group=default_group,
+    )
+    result = ImportOut(
+        added=[member_out(m) for m in report.added],
+        rejected=[RowProblemOut(row=p.row, reason=p.reason) for p in report.rejected],
+    )
+    detail = f"api added={len(report.added)} rejected={len(report.rejected)}"
+    access.audit_view(session, user, "import_members", ("group", json.group_id), detail)
+    session.commit()
+    return result
