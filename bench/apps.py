@@ -32,7 +32,9 @@ def durable() -> Flask:
 
     @app.post("/twilio/sms")
     def sms() -> Response:
-        if not validator.validate(PUBLIC + "/twilio/sms", request.form, request.headers.get("X-Twilio-Signature", "")):
+        if not validator.validate(
+            PUBLIC + "/twilio/sms", request.form, request.headers.get("X-Twilio-Signature", "")
+        ):
             abort(403)
         with engine.begin() as conn:
             conn.execute(

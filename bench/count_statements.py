@@ -29,7 +29,8 @@ def main() -> int:
         runtime, phones = seed_waiting_checkins(tmp, members=3)
         statements: list[str] = []
         event.listen(
-            runtime.engine, "before_cursor_execute",
+            runtime.engine,
+            "before_cursor_execute",
             lambda *a: statements.append(a[2].split("\n")[0][:110]),
         )
         reply = receive_sms(runtime, sid="SMbenchcount0001", phone=phones[0], body="3")

@@ -34,20 +34,28 @@ def main() -> int:
         app = create_app(runtime.settings, engine=runtime.engine, redis=runtime.redis)
         client = app.test_client()
         validator = RequestValidator(AUTH_TOKEN)
-        forms = [{"MessageSid": f"SMprof{i:026d}", "From": p, "Body": "3"} for i, p in enumerate(phones)]
+        forms = [
+            {"MessageSid": f"SMprof{i:026d}", "From": p, "Body": "3"} for i, p in enumerate(phones)
+        ]
         signed = [(f, validator.compute_signature(PUBLIC + "/twilio/sms", f)) for f in forms]
         profiler = cProfile.Profile()
         start = time.perf_counter()
         if not args.no_profile:
             profiler.enable()
         for form, signature in signed:
-            response = client.post("/twilio/sms", data=urlencode(form),
-                                   content_type="application/x-www-form-urlencoded",
-                                   headers={"X-Twilio-Signature": signature})
+            response = client.post(
+                "/twilio/sms",
+                data=urlencode(form),
+                content_type="application/x-www-form-urlencoded",
+                headers={"X-Twilio-Signature": signature},
+            )
             assert response.status_code == 200
         profiler.disable()
         elapsed = time.perf_counter() - start
-        print(f"{args.requests} check-in replies: {elapsed / args.requests * 1000:.2f} ms each (CPU + DB)")
+        print(
+            f"{args.requests} check-in replies: "
+            f"{elapsed / args.requests * 1000:.2f} ms each (CPU + DB)"
+        )
         if not args.no_profile:
             pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
     return 0

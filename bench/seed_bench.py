@@ -39,7 +39,9 @@ def phone_of(i: int) -> str:
     return f"+1202555{i:04d}"
 
 
-def seed_waiting_checkins(instance: str, members: int, settings: Settings | None = None) -> tuple[Runtime, list[str]]:
+def seed_waiting_checkins(
+    instance: str, members: int, settings: Settings | None = None
+) -> tuple[Runtime, list[str]]:
     settings = settings or bench_settings(instance)
     runtime = runtime_of(create_app(settings, web=False))
     if runtime.engine.dialect.name == "postgresql":  # a bench always starts from nothing
@@ -53,13 +55,27 @@ def seed_waiting_checkins(instance: str, members: int, settings: Settings | None
         org = Organisation(name="Bench Org", program_name="Bench", help_contact="x", created_at=now)
         s.add(org)
         s.flush()
-        group = Group(organisation_id=org.id, code="BENCH", name="Bench", tz="America/New_York",
-                      checkin_time=time(19), checkin_days="0123456", created_at=now)
+        group = Group(
+            organisation_id=org.id,
+            code="BENCH",
+            name="Bench",
+            tz="America/New_York",
+            checkin_time=time(19),
+            checkin_days="0123456",
+            created_at=now,
+        )
         s.add(group)
         s.flush()
         for phone in phones:
-            member = Member(organisation_id=org.id, group_id=group.id, tz=group.tz, name="Bench Member",
-                            status="pending", created_at=now, updated_at=now)
+            member = Member(
+                organisation_id=org.id,
+                group_id=group.id,
+                tz=group.tz,
+                name="Bench Member",
+                status="pending",
+                created_at=now,
+                updated_at=now,
+            )
             directory.set_member_phone(member, phone)
             s.add(member)
             s.flush()

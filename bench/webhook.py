@@ -32,7 +32,9 @@ from seed_bench import AUTH_TOKEN, PUBLIC, bench_settings, phone_of, seed_waitin
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "smsapp_bench"
-DATABASE_URL = os.environ.get("DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}")
+DATABASE_URL = os.environ.get(
+    "DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
+)
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
 PORT = 8000
 WARM_MEMBERS = 3000
@@ -51,23 +53,45 @@ def main() -> int:
         print(f"seeding {args.members} members with a waiting check-in…", flush=True)
         runtime, _ = seed_waiting_checkins(tmp, args.members, settings)
         with runtime.engine.begin() as conn:
-            conn.execute(text("CREATE TABLE bench_inbound (id bigserial primary key, sid text unique, body text)"))
+            conn.execute(
+                text(
+                    "CREATE TABLE bench_inbound"
+                    " (id bigserial primary key, sid text unique, body text)"
+                )
+            )
         runtime.redis.flushdb()
-        env = {**os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL,
-               "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_BASE_URL": PUBLIC, "SECRET_KEY": "bench",
-               "SMSAPP_LOOKUP_SECRET": "bench-lookup", "SMSAPP_INSTANCE_PATH": tmp, "SMSAPP_SEND_RATE": "0"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": DATABASE_URL,
+            "REDIS_URL": REDIS_URL,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "PUBLIC_BASE_URL": PUBLIC,
+            "SECRET_KEY": "bench",
+            "SMSAPP_LOOKUP_SECRET": "bench-lookup",
+            "SMSAPP_INSTANCE_PATH": tmp,
+            "SMSAPP_SEND_RATE": "0",
+        }
         results = {}
-        for name, target in (("bare", "bench.apps:bare()"), ("durable", "bench.apps:durable()"),
-                             ("smsapp", "bench.apps:smsapp_app()")):
+        for name, target in (
+            ("bare", "bench.apps:bare()"),
+            ("durable", "bench.apps:durable()"),
+            ("smsapp", "bench.apps:smsapp_app()"),
+        ):
             warm, main = Path(tmp) / f"{name}-warm.txt", Path(tmp) / f"{name}.txt"
             _write_requests(warm, name, 0, WARM_MEMBERS)  # warm-up and run never share a member
             _write_requests(main, name, WARM_MEMBERS, args.members)
             results[name] = _run(target, env, warm, main, args.duration)
-            print(f"{name:8s} {results[name]['rps']:8.0f} req/s  p50 {results[name]['p50']:6.1f} ms"
-                  f"  p99 {results[name]['p99']:6.1f} ms", flush=True)
+            print(
+                f"{name:8s} {results[name]['rps']:8.0f} req/s  p50 {results[name]['p50']:6.1f} ms"
+                f"  p99 {results[name]['p99']:6.1f} ms",
+                flush=True,
+            )
     ratio = results["smsapp"]["rps"] / results["durable"]["rps"]
-    print(f"smsapp / durable = {ratio:.2f}  (target >= 0.50); smsapp p99 {results['smsapp']['p99']:.1f} ms"
-          " (target < 50 ms)")
+    print(
+        f"smsapp / durable = {ratio:.2f}  (target >= 0.50); "
+        f"smsapp p99 {results['smsapp']['p99']:.1f} ms"
+        " (target < 50 ms)"
+    )
     print("SQL statements per check-in reply: run bench/count_statements.py")
     return 0
 
@@ -88,27 +112,75 @@ def _write_requests(path: Path, name: str, start: int, stop: int) -> None:
     validator = RequestValidator(AUTH_TOKEN)
     with path.open("w") as out:
         for i in range(start, stop):
-            form = {"MessageSid": f"SM{name}{i:030d}", "From": phone_of(i), "To": "+15005550006", "Body": "3",
-                    "AccountSid": "AC" + "0" * 32}
+            form = {
+                "MessageSid": f"SM{name}{i:030d}",
+                "From": phone_of(i),
+                "To": "+15005550006",
+                "Body": "3",
+                "AccountSid": "AC" + "0" * 32,
+            }
             signature = validator.compute_signature(PUBLIC + "/twilio/sms", form)
             out.write(f"{signature} {urlencode(form)}\n")
 
 
-def _run(target: str, env: dict[str, str], warm: Path, requests_file: Path, duration: int) -> dict[str, float]:
+def _run(
+    target: str, env: dict[str, str], warm: Path, requests_file: Path, duration: int
+) -> dict[str, float]:
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{PORT}",
-         "--log-level", "warning", target],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-k",
+            "sync",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _wait_up()
-        subprocess.run(["wrk", "-t2", "-c16", "-d3s", "-s", str(HERE / "webhook.lua"),
-                        f"http://127.0.0.1:{PORT}", "--", str(warm), "2"],
-                       check=True, capture_output=True)  # warm-up
+        subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                "-c16",
+                "-d3s",
+                "-s",
+                str(HERE / "webhook.lua"),
+                f"http://127.0.0.1:{PORT}",
+                "--",
+                str(warm),
+                "2",
+            ],
+            check=True,
+            capture_output=True,
+        )  # warm-up
         out = subprocess.run(
-            ["wrk", "-t2", "-c16", f"-d{duration}s", "--latency", "-s", str(HERE / "webhook.lua"),
-             f"http://127.0.0.1:{PORT}", "--", str(requests_file), "2"],
-            check=True, capture_output=True, text=True,
+            [
+                "wrk",
+                "-t2",
+                "-c16",
+                f"-d{duration}s",
+                "--latency",
+                "-s",
+                str(HERE / "webhook.lua"),
+                f"http://127.0.0.1:{PORT}",
+                "--",
+                str(requests_file),
+                "2",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     finally:
         server.terminate()

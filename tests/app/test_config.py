@@ -17,9 +17,14 @@ def test_production_without_settings_refuses_to_start():
 
 def test_malformed_encryption_keys_refuse_to_start(tmp_path):
     env = {
-        "SMSAPP_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
-        "REDIS_URL": "redis://127.0.0.1:1/0", "SECRET_KEY": "s", "SMSAPP_ENCRYPTION_KEYS": "not-a-key",
-        "SMSAPP_LOOKUP_SECRET": "l", "PUBLIC_BASE_URL": "https://x", "TWILIO_AUTH_TOKEN": "t",
+        "SMSAPP_ENV": "production",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+        "SECRET_KEY": "s",
+        "SMSAPP_ENCRYPTION_KEYS": "not-a-key",
+        "SMSAPP_LOOKUP_SECRET": "l",
+        "PUBLIC_BASE_URL": "https://x",
+        "TWILIO_AUTH_TOKEN": "t",
     }
     with pytest.raises(KeyConfigError) as caught:
         create_app(Settings.from_env(env))
@@ -28,7 +33,11 @@ def test_malformed_encryption_keys_refuse_to_start(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("SMSAPP_ENV", "staging"), ("SMSAPP_TRANSPORT", "carrier-pigeon"), ("SMSAPP_SEND_RATE", "fast")],
+    [
+        ("SMSAPP_ENV", "staging"),
+        ("SMSAPP_TRANSPORT", "carrier-pigeon"),
+        ("SMSAPP_SEND_RATE", "fast"),
+    ],
 )
 def test_bad_values_are_named(name, value):
     with pytest.raises(ConfigError) as caught:
@@ -37,9 +46,17 @@ def test_bad_values_are_named(name, value):
 
 
 def test_twilio_transport_needs_a_sender():
-    env = {"SMSAPP_ENV": "production", "DATABASE_URL": "x", "REDIS_URL": "x", "SECRET_KEY": "x",
-           "SMSAPP_ENCRYPTION_KEYS": "x", "SMSAPP_LOOKUP_SECRET": "x", "PUBLIC_BASE_URL": "x",
-           "TWILIO_AUTH_TOKEN": "x", "SMSAPP_TRANSPORT": "twilio"}
+    env = {
+        "SMSAPP_ENV": "production",
+        "DATABASE_URL": "x",
+        "REDIS_URL": "x",
+        "SECRET_KEY": "x",
+        "SMSAPP_ENCRYPTION_KEYS": "x",
+        "SMSAPP_LOOKUP_SECRET": "x",
+        "PUBLIC_BASE_URL": "x",
+        "TWILIO_AUTH_TOKEN": "x",
+        "SMSAPP_TRANSPORT": "twilio",
+    }
     with pytest.raises(ConfigError, match="TWILIO_FROM_NUMBER"):
         Settings.from_env(env)
 

@@ -63,7 +63,13 @@ def _spec_with_errors(tmp: Path) -> Path:
                 "application/json": {
                     "schema": {"type": "object"},
                     "examples": {
-                        name: {"value": {**body, "status": int(status), "more_info": "https://www.twilio.com/docs/errors"}}
+                        name: {
+                            "value": {
+                                **body,
+                                "status": int(status),
+                                "more_info": "https://www.twilio.com/docs/errors",
+                            }
+                        }
                         for name, body in examples.items()
                     },
                 }

@@ -30,8 +30,12 @@ class PreferClient(RebasedHttpClient):
 
 def _transport(prism: str, prefer: str | None = None, **overrides: Any) -> TwilioTransport:
     settings = Settings(
-        env="test", transport="twilio", twilio_account_sid=ACCOUNT, twilio_auth_token="token",
-        twilio_from_number="+15005550006", public_base_url="https://sms.example.org",
+        env="test",
+        transport="twilio",
+        twilio_account_sid=ACCOUNT,
+        twilio_auth_token="token",
+        twilio_from_number="+15005550006",
+        public_base_url="https://sms.example.org",
     ).with_(**overrides)
     return TwilioTransport(settings, http_client=PreferClient(prism, prefer))
 
@@ -42,7 +46,9 @@ def test_a_send_is_valid_against_the_published_contract(prism):
 
 
 def test_a_messaging_service_send_is_valid_too(prism):
-    transport = _transport(prism, twilio_messaging_service_sid="MG" + "b" * 32, twilio_from_number="")
+    transport = _transport(
+        prism, twilio_messaging_service_sid="MG" + "b" * 32, twilio_from_number=""
+    )
     assert transport.send("+12025550111", "Hi", idempotency_key="c2").sid.startswith("SM")
 
 
@@ -57,17 +63,23 @@ def test_the_stand_in_refuses_what_the_contract_refuses(prism):
 
 def test_unsubscribed_recipient_21610_is_permanent_and_marks_opt_out(prism):
     with pytest.raises(TransportError) as caught:
-        _transport(prism, "code=400, example=unsubscribed").send("+12025550111", "Hi", idempotency_key="c4")
+        _transport(prism, "code=400, example=unsubscribed").send(
+            "+12025550111", "Hi", idempotency_key="c4"
+        )
     assert caught.value.permanent and caught.value.opted_out
 
 
 def test_invalid_number_21211_is_permanent(prism):
     with pytest.raises(TransportError) as caught:
-        _transport(prism, "code=400, example=invalid_to").send("+12025550111", "Hi", idempotency_key="c5")
+        _transport(prism, "code=400, example=invalid_to").send(
+            "+12025550111", "Hi", idempotency_key="c5"
+        )
     assert caught.value.permanent and caught.value.code == "21211"
 
 
 def test_too_many_requests_429_is_retried(prism):
     with pytest.raises(TransportError) as caught:
-        _transport(prism, "code=429, example=too_many").send("+12025550111", "Hi", idempotency_key="c6")
+        _transport(prism, "code=429, example=too_many").send(
+            "+12025550111", "Hi", idempotency_key="c6"
+        )
     assert not caught.value.permanent and caught.value.code == "20429"

@@ -16,8 +16,14 @@ from tests.factories import PHONES
 def _queue(runtime, world, body="Reminder: group tonight", kind="system", key="k1"):
     with runtime.session() as s:
         row = outbox.queue_message(
-            s, to=PHONES["sam"], body=body, kind=kind, key=key, now=runtime.now(),
-            organisation_id=world.org.id, member_id=world.members["sam"].id,
+            s,
+            to=PHONES["sam"],
+            body=body,
+            kind=kind,
+            key=key,
+            now=runtime.now(),
+            organisation_id=world.org.id,
+            member_id=world.members["sam"].id,
         )
         s.commit()
         return row.id
@@ -140,7 +146,9 @@ def test_status_callbacks_never_go_backwards(runtime, world, phones, client):
     assert response.status_code == 403
 
 
-def test_rows_queued_while_redis_was_down_go_out_after_the_grace_time(runtime, world, phones, clock):
+def test_rows_queued_while_redis_was_down_go_out_after_the_grace_time(
+    runtime, world, phones, clock
+):
     import redis
 
     real = runtime.redis

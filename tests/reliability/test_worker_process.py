@@ -24,8 +24,14 @@ def _queue(runtime, world, count):
     with runtime.session() as s:
         for i in range(count):
             outbox.queue_message(
-                s, to=PHONES["sam"], body=f"Message {i}", kind="system", key=f"rel-{i}", now=now,
-                organisation_id=world.org.id, member_id=world.members["sam"].id,
+                s,
+                to=PHONES["sam"],
+                body=f"Message {i}",
+                kind="system",
+                key=f"rel-{i}",
+                now=now,
+                organisation_id=world.org.id,
+                member_id=world.members["sam"].id,
             )
         s.commit()
 
@@ -48,7 +54,11 @@ def _burst(runtime, api_url):
         "SMSAPP_INSTANCE_PATH": str(settings.instance_path),
     }
     result = subprocess.run(
-        [sys.executable, "worker.py", "--burst"], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "worker.py", "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
@@ -70,8 +80,12 @@ def test_flushed_redis_between_queueing_and_sending_still_sends_once(runtime, wo
     _queue(runtime, world, 5)
     runtime.redis.flushdb()  # every job is gone
     with runtime.session() as s:  # …and a minute has passed since the rows were enqueued
-        s.execute(update(OutboxMessage).values(enqueued_at=runtime.now() - timedelta(minutes=5),
-                                               due_at=runtime.now() - timedelta(minutes=5)))
+        s.execute(
+            update(OutboxMessage).values(
+                enqueued_at=runtime.now() - timedelta(minutes=5),
+                due_at=runtime.now() - timedelta(minutes=5),
+            )
+        )
         s.commit()
     with serve_twilio(ACCOUNT, "stand-in") as api:
         _burst(runtime, api.url)

@@ -21,8 +21,12 @@ def stand_in():
 
 def _transport(api, **overrides) -> TwilioTransport:
     settings = Settings(
-        env="test", transport="twilio", twilio_account_sid=ACCOUNT, twilio_auth_token=TOKEN,
-        twilio_from_number="+15005550006", twilio_api_base=api.url,
+        env="test",
+        transport="twilio",
+        twilio_account_sid=ACCOUNT,
+        twilio_auth_token=TOKEN,
+        twilio_from_number="+15005550006",
+        twilio_api_base=api.url,
         public_base_url="https://sms.example.org",
     )
     return TwilioTransport(settings.with_(**overrides))
@@ -71,8 +75,12 @@ def test_wrong_credentials_are_permanent(stand_in):
 
 def test_unreachable_api_is_temporary():
     settings = Settings(
-        env="test", transport="twilio", twilio_account_sid=ACCOUNT, twilio_auth_token=TOKEN,
-        twilio_from_number="+15005550006", twilio_api_base="http://127.0.0.1:9",
+        env="test",
+        transport="twilio",
+        twilio_account_sid=ACCOUNT,
+        twilio_auth_token=TOKEN,
+        twilio_from_number="+15005550006",
+        twilio_api_base="http://127.0.0.1:9",
     )
     with pytest.raises(TransportError) as caught:
         TwilioTransport(settings).send("+12025550111", "Hi", idempotency_key="k6")

@@ -78,7 +78,8 @@ def import_members(json: ImportIn) -> ImportOut:
     default_group = _default_group(user, json.group_id)
     report = members_service.import_csv(
         session,
-        json.csv.encode("utf-8", errors="surrogateescape"),
+        # Lone surrogates become bytes that are not UTF-8: their rows are reported as such.
+        json.csv.encode("utf-8", errors="surrogatepass"),
         access.visible_groups(session, user),
         runtime().now(),
         region=json.region.upper(),
