@@ -29,18 +29,7 @@ def _wait_timeout(session: Session, timer: Timer, now: datetime) -> None:
     due = now
     if quiet_hours_for(session, member).contains(now, member.tz):
         due = shift_later(now, member.tz, quiet_hours_for(session, member))
-    for index, body in enumerate(texts):
-        outbox.queue_message(
-            session,
-            to=member.phone or "",
-            body=body,
-            kind="scheduled",
-            key=f"timer:{timer.id}:{index}",
-            now=now,
-            due_at=due,
-            organisation_id=member.organisation_id,
-            member_id=member.id,
-        )
+    outbox.queue_member_texts(session, member, texts, key=f"timer:{timer.id}", now=now, due_at=due)
 
 
 @timers.handles("escalation_step")
@@ -48,4 +37,5 @@ def _escalation_step(session: Session, timer: Timer, now: datetime) -> None:
     escalation.advance(session, int(timer.payload["case_id"]), now)
 
 
+import smsapp.services.auto_resume  # noqa: E402,F401  (PAUSE <n> days)
 import smsapp.services.schedule_fires  # noqa: E402,F401  (reminder and check-in handlers)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from smsapp.models import OutboxMessage
+from smsapp.models import Member, OutboxMessage
 
 KIND_PRIORITY = {
     "crisis": "urgent",
@@ -57,6 +57,31 @@ def queue_message(
         row.enqueued_at = now
         session.info.setdefault("outbox_to_enqueue", []).append(row)
     return row
+
+
+def queue_member_texts(
+    session: Session,
+    member: Member,
+    texts: list[str],
+    *,
+    key: str,
+    now: datetime,
+    kind: str = "scheduled",
+    due_at: datetime | None = None,
+) -> None:
+    """Queue a flow's texts to a member, one row per text, keyed `key:0`, `key:1`, …"""
+    for index, body in enumerate(texts):
+        queue_message(
+            session,
+            to=member.phone or "",
+            body=body,
+            kind=kind,
+            key=f"{key}:{index}",
+            now=now,
+            due_at=due_at,
+            organisation_id=member.organisation_id,
+            member_id=member.id,
+        )
 
 
 def record_inline_reply(

@@ -186,14 +186,4 @@ def _drop(timer: Timer, why: str) -> None:
 
 
 def _queue(session: Session, member: Member, timer: Timer, texts: list[str], now: datetime) -> None:
-    for index, body in enumerate(texts):
-        outbox.queue_message(
-            session,
-            to=member.phone or "",
-            body=body,
-            kind="scheduled",
-            key=f"{timer.key}:{index}",
-            now=now,
-            organisation_id=member.organisation_id,
-            member_id=member.id,
-        )
+    outbox.queue_member_texts(session, member, texts, key=timer.key, now=now)
