@@ -1,5 +1,8 @@
 """A validating stand-in of Twilio's Messages API, served on loopback for the real client.
 
+`GET …/Messages.json` lists what was accepted, filtered by `To` and `DateSent>` as Twilio
+does, so `TwilioTransport.find_sent` (crash recovery) works against it. Each accepted
+message records its receipt time (`ReceivedAt`, aware UTC) for tests of "never early".
 It checks what Twilio checks for `POST /2010-04-01/Accounts/{sid}/Messages.json`: HTTP basic
 auth with the account's SID and token, an E.164 `To`, exactly one of `From` and
 `MessagingServiceSid`, a `Body` of 1–1600 characters, and an absolute https `StatusCallback`.
@@ -12,10 +15,13 @@ import base64
 import json
 import re
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any
 
 from werkzeug.serving import make_server
@@ -38,6 +44,9 @@ class TwilioStandIn:
     messages: list[dict[str, str]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     throttle_next: int = 0  # answer this many requests with 429 / 20429
+    delay: float = 0.0  # seconds each accepted send takes (to stop a worker mid-batch)
+    inflight: int = 0  # sends being handled right now
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
@@ -46,10 +55,12 @@ class TwilioStandIn:
 
     def _handle(self, request: Request) -> Response:
         path = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
-        if request.path != path or request.method != "POST":
+        if request.path != path or request.method not in ("POST", "GET"):
             return _error(404, 20404, "The requested resource was not found")
         if not self._authorised(request):
             return _error(401, 20003, "Authenticate")
+        if request.method == "GET":
+            return _json(200, self._listing(request))
         if self.throttle_next > 0:
             self.throttle_next -= 1
             return _error(429, 20429, "Too Many Requests")
@@ -61,9 +72,30 @@ class TwilioStandIn:
         if form["To"] in MAGIC_ERRORS:
             status, code, message = MAGIC_ERRORS[form["To"]]
             return _error(status, code, message)
+        with self._lock:
+            self.inflight += 1
+        if self.delay:
+            time.sleep(self.delay)
         sid = "SM" + uuid.uuid4().hex
-        self.messages.append({**form.to_dict(), "Sid": sid})
-        return _json(201, _message_resource(self.account_sid, sid, form))
+        at = datetime.now(UTC)
+        with self._lock:
+            self.messages.append({**form.to_dict(), "Sid": sid, "ReceivedAt": at})
+            self.inflight -= 1
+        return _json(201, _message_resource(self.account_sid, sid, form, at))
+
+    def _listing(self, request: Request) -> dict[str, Any]:
+        """Newest first, like Twilio; one page (the client asks for at most 50)."""
+        to, after = request.args.get("To"), request.args.get("DateSent>")
+        since = datetime.fromisoformat(after.replace("Z", "+00:00")) if after else None
+        with self._lock:
+            found = [
+                m
+                for m in reversed(self.messages)
+                if (to is None or m["To"] == to) and (since is None or m["ReceivedAt"] >= since)
+            ]
+        size = int(request.args.get("PageSize", "50"))
+        items = [_message_resource(self.account_sid, m["Sid"], m, m["ReceivedAt"]) for m in found]
+        return {"messages": items[:size], "page": 0, "page_size": size, "next_page_uri": None}
 
     def _authorised(self, request: Request) -> bool:
         header = request.headers.get("Authorization", "")
@@ -93,7 +125,8 @@ def _validate(form: Any) -> tuple[int, str] | None:
     return None
 
 
-def _message_resource(account_sid: str, sid: str, form: Any) -> dict[str, Any]:
+def _message_resource(account_sid: str, sid: str, form: Any, at: datetime) -> dict[str, Any]:
+    stamp = format_datetime(at, usegmt=True)
     return {
         "sid": sid,
         "account_sid": account_sid,
@@ -109,9 +142,9 @@ def _message_resource(account_sid: str, sid: str, form: Any) -> dict[str, Any]:
         "error_code": None,
         "error_message": None,
         "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}.json",
-        "date_created": "Mon, 30 Nov 2026 12:00:00 +0000",
-        "date_updated": "Mon, 30 Nov 2026 12:00:00 +0000",
-        "date_sent": None,
+        "date_created": stamp,
+        "date_updated": stamp,
+        "date_sent": stamp,
     }
 
 

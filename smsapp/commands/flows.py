@@ -1,4 +1,4 @@
-"""smsapp flows validate FILE..."""
+"""smsapp flows validate FILE... and smsapp flows test TRANSCRIPT..."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     validate = sub.add_parser("validate", help="validate and lint flow YAML files")
     validate.add_argument("files", nargs="+")
     validate.set_defaults(func=_validate)
+    test = sub.add_parser("test", help="run conversation transcripts against the real router")
+    test.add_argument("files", nargs="+")
+    test.set_defaults(func=_test)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -30,4 +33,28 @@ def _validate(args: argparse.Namespace) -> int:
         failed = failed or bool(errors)
         if not issues:
             print(f"{path}: ok")
+    return 1 if failed else 0
+
+
+def _test(args: argparse.Namespace) -> int:
+    from smsapp.services.transcripts import TranscriptError, run_file
+
+    failed = 0
+    for path in args.files:
+        try:
+            result = run_file(path)
+        except OSError as exc:
+            print(f"{path}: cannot read ({exc.strerror})")
+            failed += 1
+            continue
+        except TranscriptError as exc:
+            print(f"{path}: {exc}")
+            failed += 1
+            continue
+        for failure in result.failures:
+            print(failure.format(path))
+        failed += not result.ok
+        if result.ok:
+            print(f"{path}: ok")
+    print(f"{len(args.files) - failed} passed, {failed} failed")
     return 1 if failed else 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 from rq import SimpleWorker
+from rq.timeouts import TimerDeathPenalty
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from smsapp import create_app, migrate, runtime_of
@@ -34,7 +35,12 @@ THINGS_TO_TRY = (
 
 
 class _ThreadWorker(SimpleWorker):
-    """A SimpleWorker on a thread: signals belong to the main thread (Ctrl-C stops it)."""
+    """A SimpleWorker on a thread: signals belong to the main thread (Ctrl-C stops it).
+
+    Job timeouts use a timer thread, not SIGALRM, which only the main thread may set.
+    """
+
+    death_penalty_class = TimerDeathPenalty
 
     def _install_signal_handlers(self) -> None:
         return None
@@ -135,8 +141,8 @@ def banner(server: DemoServer) -> str:
 def run(port: int = 5000, host: str = "127.0.0.1") -> int:
     """The `smsapp demo` command: run until Ctrl-C."""
     server = start(demo_settings(port), host=host, port=port)
-    print(banner(server), flush=True)
-    try:
+    try:  # Ctrl-C may come while the banner is still being written
+        print(banner(server), flush=True)
         server.stop.wait()
     except KeyboardInterrupt:
         print("\nstopping the demo…", flush=True)

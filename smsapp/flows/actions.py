@@ -31,6 +31,13 @@ class RecordMood:
 
 
 @dataclass(frozen=True)
+class AddNote:
+    """Attach the member's few words to their latest mood score."""
+
+    note: str
+
+
+@dataclass(frozen=True)
 class Rsvp:
     """Record the member's answer for the meeting the flow is about."""
 
@@ -85,6 +92,7 @@ class End:
 Action = (
     Send
     | RecordMood
+    | AddNote
     | Rsvp
     | Escalate
     | SetField

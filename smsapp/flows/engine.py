@@ -16,6 +16,7 @@ from typing import Any
 from smsapp.flows import actions as act
 from smsapp.flows.routers import match_routes
 from smsapp.flows.schema import (
+    AddNoteSpec,
     EndSpec,
     EnrollSpec,
     EscalateSpec,
@@ -184,7 +185,7 @@ def _on_reply(
     ctx: RenderContext,
 ) -> StepResult:
     run = _Run(flow, now, ctx)
-    found = match_routes(wait.routes, text)
+    found = match_routes(wait.routes, text, _baseline(ctx))
     if found is not None:
         return run.go(state, found.target, found.captured)
     if state.reprompts < wait.reprompt_limit:
@@ -196,6 +197,12 @@ def _on_reply(
     if wait.give_up_route is not None:
         return run.go(state, wait.give_up_route, {})
     return StepResult(_ended(state), [act.End()])
+
+
+def _baseline(ctx: RenderContext) -> float | None:
+    # The caller computes the member's recent mean score; the engine only reads it.
+    value = ctx.member.get("baseline")
+    return float(value) if isinstance(value, int | float) else None
 
 
 _GENERIC_REPROMPT = {
@@ -278,6 +285,11 @@ def _to_action(spec: object, captured: Mapping[str, object]) -> act.Action:
         if not isinstance(score, int):
             return act.FlowError("record_mood without a score from a number route")
         return act.RecordMood(score, note if isinstance(note, str) else None)
+    if isinstance(spec, AddNoteSpec):
+        note = captured.get("text") or captured.get("note")
+        if not isinstance(note, str):
+            return act.FlowError("add_note without text from an any route")
+        return act.AddNote(note)
     if isinstance(spec, RsvpSpec):
         return act.Rsvp(spec.answer)
     if isinstance(spec, EscalateSpec):

@@ -179,7 +179,9 @@ def _low_mood(flow: FlowDefinition) -> list[Issue]:
     found = []
     for node_id, node in flow.nodes.items():
         for i, router in enumerate(node.wait.routes if node.wait else []):
-            if not isinstance(router, NumberRouter) or router.min > LOW_MOOD_MAX:
+            if not isinstance(router, NumberRouter):
+                continue
+            if router.min > LOW_MOOD_MAX and router.below_baseline is None:
                 continue
             if router.to in flow.nodes and not _offers_help(flow, router.to):
                 found.append(

@@ -97,10 +97,16 @@ class RouteMatch:
     captured: Mapping[str, object] = field(default_factory=dict)
 
 
-def _match_one(router: Router, text: str) -> RouteMatch | None:
+def _below_baseline(score: int, drop: int | None, baseline: float | None) -> bool:
+    if drop is None:
+        return True
+    return baseline is not None and score <= baseline - drop
+
+
+def _match_one(router: Router, text: str, baseline: float | None) -> RouteMatch | None:
     if isinstance(router, NumberRouter):
         parsed = parse_number(text, router.min, router.max)
-        if parsed is None:
+        if parsed is None or not _below_baseline(parsed[0], router.below_baseline, baseline):
             return None
         return RouteMatch(router.to, {"score": parsed[0], "note": parsed[1]})
     if isinstance(router, ChoiceRouter):
@@ -116,10 +122,15 @@ def _match_one(router: Router, text: str) -> RouteMatch | None:
     raise TypeError(f"unknown router {router!r}")
 
 
-def match_routes(routes: Sequence[Router], text: str) -> RouteMatch | None:
-    """Try routers in order; the first that matches decides."""
+def match_routes(
+    routes: Sequence[Router], text: str, baseline: float | None = None
+) -> RouteMatch | None:
+    """Try routers in order; the first that matches decides.
+
+    `baseline` is the member's recent mean score, for `below_baseline` number routes.
+    """
     for router in routes:
-        found = _match_one(router, text)
+        found = _match_one(router, text, baseline)
         if found is not None:
             return found
     return None

@@ -77,12 +77,17 @@ class _Strict(BaseModel):
 
 
 class NumberRouter(_Strict):
-    """Matches a whole number in [min, max]; the rest of the reply becomes the note."""
+    """Matches a whole number in [min, max]; the rest of the reply becomes the note.
+
+    With `below_baseline: n` it matches only a number at least n below the member's own
+    recent baseline (the caller passes it as `member.baseline`; none known, no match).
+    """
 
     type: Literal["number"]
     min: int
     max: int
     to: NodeId
+    below_baseline: int | None = Field(default=None, ge=1, le=4)
 
     @model_validator(mode="after")
     def _ordered(self) -> NumberRouter:
@@ -174,6 +179,12 @@ class EnrollSpec(_Strict):
     type: Literal["enroll"]
 
 
+class AddNoteSpec(_Strict):
+    """Attach the member's reply (any-text route) to their latest mood score."""
+
+    type: Literal["add_note"]
+
+
 class EndSpec(_Strict):
     type: Literal["end"]
 
@@ -186,6 +197,7 @@ ActionSpec = Annotated[
     | PauseMemberSpec
     | StartFlowSpec
     | EnrollSpec
+    | AddNoteSpec
     | EndSpec,
     Field(discriminator="type"),
 ]

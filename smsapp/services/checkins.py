@@ -60,3 +60,33 @@ def _check_patterns(session: Session, member: Member, now: datetime) -> None:
     escalation.open_case(
         session, member=member, urgency="normal", source="pattern", reason=reason, now=now
     )
+
+
+BASELINE_WINDOW = 7
+BASELINE_MIN_SCORES = 3
+
+
+def baseline(session: Session, member_id: int) -> float | None:
+    """The mean of the member's last scores (missed check-ins left out), None if too few.
+
+    The check-in flow compares a new score with this, so a member whose usual is 4-5
+    gets a caring reply for a 2 or 3 drop before it reaches the fixed low band.
+    """
+    scored = [s.score for s in recent(session, member_id, BASELINE_WINDOW * 2) if s.score]
+    scored = scored[:BASELINE_WINDOW]
+    if len(scored) < BASELINE_MIN_SCORES:
+        return None
+    return sum(scored) / len(scored)
+
+
+def last_scores(session: Session, member_id: int, limit: int = 7) -> list[int]:
+    """The member's last `limit` scores, oldest first (for the MOOD command)."""
+    scored = [s.score for s in recent(session, member_id, limit * 3) if s.score is not None]
+    return list(reversed(scored[:limit]))
+
+
+def add_note(session: Session, member: Member, note: str, now: datetime) -> None:
+    """Attach the member's few words to their latest score (the check-in follow-up)."""
+    latest = next((s for s in recent(session, member.id, 1) if s.score is not None), None)
+    if latest is not None:
+        latest.note = (f"{latest.note}; {note}" if latest.note else note)[:500]

@@ -1,16 +1,44 @@
-"""Member commands: PAUSE, RESUME, TALK, TIME, LANG, MYDATA, DELETE."""
+"""Member commands: PAUSE [n days], RESUME, TALK, TIME, LANG, MOOD, MYDATA, DELETE."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from smsapp.models import Member, Organisation, Timer
-from smsapp.services import conversations, escalation, keywords, timers
+from smsapp.services import checkins, conversations, escalation, keywords, timers
 from smsapp.services.schedule import parse_time_of_day
 from smsapp.services.texts import text
+
+MAX_PAUSE_DAYS = 90
+_PAUSE_DAYS = re.compile(r"^(\d{1,3})\s*(d|day|days|dia|dias)?$", re.IGNORECASE)
+# Texts for the commands added with the flows work (kept here, beside their command).
+_TEXTS = {
+    "pause_days": {
+        "en": "Paused for {days} day(s): no check-ins or reminders until {until}. "
+        "Text RESUME to come back sooner. TALK still reaches a facilitator.",
+        "es": "En pausa por {days} dia(s): sin mensajes hasta el {until}. "
+        "Envia RESUME para volver antes. TALK sigue llegando a un facilitador.",
+    },
+    "pause_bad": {
+        "en": "To pause, text PAUSE, or PAUSE 3 days (up to 90).",
+        "es": "Para pausar, envia PAUSE, o PAUSE 3 dias (hasta 90).",
+    },
+    "mood": {"en": "Your last {count}: {scores}", "es": "Tus ultimos {count}: {scores}"},
+    "mood_none": {
+        "en": "No check-ins yet. Text 1-5 anytime (1 = very low, 5 = great).",
+        "es": "Aun no hay respuestas. Envia 1-5 cuando quieras (1 = muy mal, 5 = muy bien).",
+    },
+}
+
+
+def _say(name: str, language: str, **values: object) -> str:
+    entry = _TEXTS[name]
+    return entry.get(language, entry["en"]).format(**values)
+
 
 LANGUAGES = {"EN": "en", "ENGLISH": "en", "ES": "es", "ESPANOL": "es", "SPANISH": "es"}
 
@@ -30,9 +58,39 @@ def pause(session: Session, member: Member, now: datetime) -> None:
     conversations.end_active(session, member.id)
 
 
-def _pause(session: Session, member: Member, _rest: str, now: datetime) -> str:
+def pause_days(rest: str) -> int | None:
+    """Days from "3", "3 days", "3d" (0 for plain PAUSE); None when unreadable or too long."""
+    if not rest.strip():
+        return 0
+    found = _PAUSE_DAYS.match(keywords.normalise_command(rest))
+    if found is None or not 1 <= int(found.group(1)) <= MAX_PAUSE_DAYS:
+        return None
+    return int(found.group(1))
+
+
+def _pause(session: Session, member: Member, rest: str, now: datetime) -> str:
+    days = pause_days(rest)
+    if days is None:
+        return _say("pause_bad", member.language)
     pause(session, member, now)
-    return text("pause", member.language)
+    # A new PAUSE replaces any earlier automatic resume: the latest request wins.
+    timers.cancel(session, Timer.member_id == member.id, Timer.kind == "auto_resume")
+    if not days:
+        return text("pause", member.language)
+    from smsapp.services.auto_resume import schedule_resume
+    from smsapp.services.schedule import format_local
+
+    until = schedule_resume(session, member, now + timedelta(days=days), now)
+    when = format_local(until, member.tz, member.language)
+    return _say("pause_days", member.language, days=days, until=when)
+
+
+def _mood(session: Session, member: Member, _rest: str, now: datetime) -> str:
+    scores = checkins.last_scores(session, member.id, 7)
+    if not scores:
+        return _say("mood_none", member.language)
+    shown = " ".join(str(score) for score in scores)
+    return _say("mood", member.language, count=len(scores), scores=shown)
 
 
 def _resume(session: Session, member: Member, _rest: str, now: datetime) -> str | None:
@@ -104,6 +162,8 @@ COMMANDS: dict[str, Callable[[Session, Member, str, datetime], str | None]] = {
     "LANG": _lang,
     "LANGUAGE": _lang,
     "IDIOMA": _lang,
+    "MOOD": _mood,
+    "ANIMO": _mood,
     "MYDATA": _mydata,
     "MISDATOS": _mydata,
     "DELETE": _delete,

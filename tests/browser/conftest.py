@@ -1,18 +1,32 @@
-"""Browser tests need Chromium at /usr/bin/chromium.
+"""Browser tests: Debian's Chromium at /usr/bin/chromium, driven by Playwright.
 
-Without it they are deselected at collection, with the reason printed, unless
-SMSAPP_REQUIRE_BROWSER=1 (CI), where they stay selected and fail loudly.
+Without Chromium they are deselected at collection, with the reason printed, unless
+SMSAPP_REQUIRE_BROWSER=1 (CI), where they stay selected and fail loudly. One browser
+serves the whole session; each test gets a fresh phone-sized context (own cookies).
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).parent
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 8000
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def browser_available() -> bool:
@@ -35,3 +49,48 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         reporter.write_line(reason)
     else:
         print(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def served(app: Any) -> Iterator[str]:
+    """The test app on a real port, with CSRF checks on as in production."""
+    from werkzeug.serving import make_server
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def new_phone(chromium: Any, served: str) -> Iterator[Callable[[], Any]]:
+    """Makes pages in fresh 390×844 contexts (one per signed-in person)."""
+    contexts: list[Any] = []
+
+    def make() -> Any:
+        context = chromium.new_context(viewport=PHONE, base_url=served)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_phone: Callable[[], Any]) -> Any:
+    return new_phone()

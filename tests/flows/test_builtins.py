@@ -13,7 +13,7 @@ from smsapp.flows.loader import DEFINITIONS_DIR, builtin_ids, load_builtin, vali
 from smsapp.flows.segments import segment_info
 from smsapp.flows.templates import SAMPLE_CONTEXT, render
 
-BUILTINS = ["checkin", "join", "reminder"]
+BUILTINS = ["checkin", "checkin_note", "join", "reminder"]
 
 
 def test_builtin_ids():
@@ -75,7 +75,7 @@ def test_join_no_ends_politely(transcript, ctx):
     )
 
 
-def test_join_bad_reply_reprompts_once_then_ends_silently(transcript, ctx_es):
+def test_join_bad_reply_reprompts_once_then_gives_up_as_no(transcript, ctx_es):
     transcript(
         load_builtin("join"),
         """
@@ -83,6 +83,7 @@ def test_join_bad_reply_reprompts_once_then_ends_silently(transcript, ctx_es):
         member> que es esto
         app< Responde SI para unirte a Tuesday Circle o NO para cancelar.
         member> hola
+        app< Entendido, no te enviaremos mensajes...
         ended
         """,
         ctx_es,
@@ -150,7 +151,7 @@ def test_checkin_bad_reply_then_score(transcript, ctx):
         """
         app< Hi Ana...
         member> meh
-        app< Please reply with a number from 1 (very low) to 5 (great).
+        app< Please reply with a number from 1 (very low) to 5 (great), like 3 or 3 long day.
         member> 4/5
         do> RecordMood(score=4, note=None)
         app< Glad to hear it, Ana! Thanks for checking in.
@@ -160,7 +161,7 @@ def test_checkin_bad_reply_then_score(transcript, ctx):
     )
 
 
-def test_checkin_gives_up_quietly_after_two_bad_replies(transcript, ctx):
+def test_checkin_gives_up_after_two_bad_replies(transcript, ctx):
     transcript(
         load_builtin("checkin"),
         """
@@ -168,6 +169,7 @@ def test_checkin_gives_up_quietly_after_two_bad_replies(transcript, ctx):
         member> 7
         app< Please reply with a number...
         member> 9
+        app< No problem. Text 1-5 anytime to check in, or TALK to reach a facilitator.
         ended
         """,
         ctx,

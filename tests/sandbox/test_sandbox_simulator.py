@@ -26,6 +26,13 @@ def _texts(runtime, box, who):
         return [(line.direction, line.body) for line in simulator.chat(s, box, who)]
 
 
+def _send(runtime, box, who: str, body: str) -> str:
+    """Text from a sandbox phone; the inline answer (every text here gets one)."""
+    reply = simulator.send_text(runtime, box, who, body)
+    assert reply is not None, f"no answer to {body!r}"
+    return reply
+
+
 def test_a_crisis_gets_the_same_reply_through_the_webhook_and_the_simulator(phones, runtime, world):
     box = _sandbox(runtime, world, active=True)
     through_webhook = phones.text("sam", CRISIS)
@@ -36,23 +43,26 @@ def test_a_crisis_gets_the_same_reply_through_the_webhook_and_the_simulator(phon
 
 def test_join_yes_checkin_talk_ack_and_the_next_reminder(runtime, world, transport):
     box = _sandbox(runtime, world)
-    consent_request = simulator.send_text(runtime, box, "member", f"JOIN {box.code}")
+    consent_request = _send(runtime, box, "member", f"JOIN {box.code}")
     assert "Reply YES to join" in consent_request
-    assert "Welcome to Sandbox" in simulator.send_text(runtime, box, "member", "YES")
+    assert "Welcome to Sandbox" in _send(runtime, box, "member", "YES")
 
     fired = timeline.advance_to_next_event(runtime, box.group_id)
     assert fired is not None
     member_chat = _texts(runtime, box, "member")
     assert any("how are you today" in body for _, body in member_chat)
-    assert "Hard days are real" in simulator.send_text(runtime, box, "member", "2")
-    assert simulator.send_text(runtime, box, "member", "TALK")
+    assert "Hard days are real" in _send(runtime, box, "member", "2")
+    assert _send(runtime, box, "member", "TALK")
 
     alerts = [body for d, body in _texts(runtime, box, "facilitator") if d == "out"]
     assert alerts and "Reply ACK" in alerts[0]
-    case_id = re.search(r"Reply ACK (\d+)", alerts[0]).group(1)
-    assert f"case {case_id} is yours" in simulator.send_text(runtime, box, "facilitator", "ACK")
+    asked = re.search(r"Reply ACK (\d+)", alerts[0])
+    assert asked is not None
+    case_id = asked.group(1)
+    assert f"case {case_id} is yours" in _send(runtime, box, "facilitator", "ACK")
     with runtime.session() as s:
-        assert s.get(Case, int(case_id)).status == "acked"
+        case = s.get(Case, int(case_id))
+        assert case is not None and case.status == "acked"
 
     _jump_to_reminder(runtime, box)
     assert any("Reminder: Sandbox meets" in body for _, body in _texts(runtime, box, "member"))

@@ -57,7 +57,15 @@ def _unknown(_rest: str) -> Response:
 
 def register(app: Flask) -> None:
     """Attach the API to the app (called once from the web layer's register())."""
-    from smsapp.web.api import cases, groups, reports  # noqa: F401  (routes on bp)
+    from smsapp.web.api import (  # noqa: F401  (routes on bp)
+        cases,
+        flows,
+        groups,
+        meetings,
+        members,
+        messages,
+        reports,
+    )
 
     if "api" not in app.blueprints:
         app.register_blueprint(bp)

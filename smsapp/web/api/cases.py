@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort
-from spectree import Response as Resp
 from sqlalchemy import select
 
 from smsapp.models import Case
@@ -11,11 +10,10 @@ from smsapp.services import escalation, visibility
 from smsapp.services.escalation.cases import can_act_on
 from smsapp.web.api import access, auth
 from smsapp.web.api import bp as api_bp
-from smsapp.web.api.schemas import CaseList, CaseOut, CaseQuery, ErrorOut, ResolveIn
-from smsapp.web.api.spec import api_spec
+from smsapp.web.api.schemas import CaseList, CaseOut, CaseQuery, ResolveIn
+from smsapp.web.api.spec import answers, api_spec
 from smsapp.web.runtime import runtime
 
-_ERRORS = {"HTTP_401": ErrorOut, "HTTP_404": ErrorOut}
 _STATUSES = {
     "open": ("open",),
     "acked": ("acked",),
@@ -29,7 +27,7 @@ def _case_out(case: Case) -> CaseOut:
 
 
 @api_bp.get("/cases")
-@api_spec.validate(resp=Resp(HTTP_200=CaseList, HTTP_401=ErrorOut), tags=["cases"])
+@api_spec.validate(resp=answers(HTTP_200=CaseList), tags=["cases"])
 def list_cases(query: CaseQuery) -> CaseList:
     """Cases in the caller's groups, most urgent and oldest first."""
     session, user = auth.db(), auth.current_user()
@@ -50,7 +48,7 @@ def _actionable(case_id: int) -> Case:
 
 
 @api_bp.post("/cases/<int:case_id>/ack")
-@api_spec.validate(resp=Resp(HTTP_200=CaseOut, HTTP_409=ErrorOut, **_ERRORS), tags=["cases"])
+@api_spec.validate(resp=answers(400, 404, 409, HTTP_200=CaseOut), tags=["cases"])
 def ack_case(case_id: int) -> CaseOut:
     """Acknowledge an open case: escalation stops and the others notified are told."""
     case = _actionable(case_id)
@@ -61,7 +59,7 @@ def ack_case(case_id: int) -> CaseOut:
 
 
 @api_bp.post("/cases/<int:case_id>/resolve")
-@api_spec.validate(resp=Resp(HTTP_200=CaseOut, HTTP_409=ErrorOut, **_ERRORS), tags=["cases"])
+@api_spec.validate(resp=answers(400, 404, 409, HTTP_200=CaseOut), tags=["cases"])
 def resolve_case(case_id: int, json: ResolveIn) -> CaseOut:
     """Resolve a case with an optional note (kept encrypted); automation resumes."""
     case = _actionable(case_id)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from spectree import Response as Resp
 from sqlalchemy import select
 
 from smsapp.models import Member
 from smsapp.web.api import access, auth
 from smsapp.web.api import bp as api_bp
-from smsapp.web.api.schemas import ErrorOut, GroupList, GroupOut, MemberList, MemberOut
-from smsapp.web.api.spec import api_spec
-
-_ERRORS = {"HTTP_401": ErrorOut, "HTTP_404": ErrorOut}
+from smsapp.web.api.schemas import GroupList, GroupOut, MemberList, MemberOut
+from smsapp.web.api.spec import answers, api_spec
 
 
 @api_bp.get("/groups")
-@api_spec.validate(resp=Resp(HTTP_200=GroupList, HTTP_401=ErrorOut), tags=["groups"])
+@api_spec.validate(resp=answers(HTTP_200=GroupList), tags=["groups"])
 def list_groups() -> GroupList:
     """The groups the caller may see."""
     groups = access.visible_groups(auth.db(), auth.current_user())
@@ -39,7 +36,7 @@ def member_out(member: Member) -> MemberOut:
 
 
 @api_bp.get("/groups/<int:group_id>/members")
-@api_spec.validate(resp=Resp(HTTP_200=MemberList, **_ERRORS), tags=["groups"])
+@api_spec.validate(resp=answers(404, HTTP_200=MemberList), tags=["groups"])
 def list_members(group_id: int) -> MemberList:
     """A group's members, phone numbers masked; the view is written to the audit log."""
     session, user = auth.db(), auth.current_user()

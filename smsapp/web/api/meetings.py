@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from spectree import Response as Resp
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -13,8 +12,8 @@ from smsapp.models import Group, Rsvp, User
 from smsapp.services import meetings
 from smsapp.web.api import access, auth
 from smsapp.web.api import bp as api_bp
-from smsapp.web.api.schemas import ErrorOut, MeetingList, MeetingsQuery, OccurrenceOut
-from smsapp.web.api.spec import api_spec
+from smsapp.web.api.schemas import MeetingList, MeetingsQuery, OccurrenceOut
+from smsapp.web.api.spec import answers, api_spec
 from smsapp.web.runtime import runtime
 
 
@@ -33,17 +32,12 @@ def _rsvp_counts(session: Session, series_ids: set[int]) -> Counter[tuple[int, d
         .where(Rsvp.series_id.in_(series_ids))
         .group_by(Rsvp.series_id, Rsvp.occurrence_start, Rsvp.answer)
     )
-    return Counter({(s, _naive(at), answer): n for s, at, answer, n in rows})
-
-
-def _naive(at: datetime) -> datetime:
-    # Stored times are UTC; PostgreSQL and SQLite disagree about carrying the zone.
-    return at.replace(tzinfo=None)
+    return Counter({(s, at, answer): n for s, at, answer, n in rows})
 
 
 def _out(found: meetings.Upcoming, counts: Counter[tuple[int, datetime, str]]) -> OccurrenceOut:
     series, occ = found.series, found.occurrence
-    key = (series.id, _naive(occ.original_start_utc))
+    key = (series.id, occ.original_start_utc)
     return OccurrenceOut(
         series_id=series.id,
         group_id=series.group_id,
@@ -60,9 +54,7 @@ def _out(found: meetings.Upcoming, counts: Counter[tuple[int, datetime, str]]) -
 
 
 @api_bp.get("/meetings")
-@api_spec.validate(
-    resp=Resp(HTTP_200=MeetingList, HTTP_401=ErrorOut, HTTP_404=ErrorOut), tags=["meetings"]
-)
+@api_spec.validate(resp=answers(404, HTTP_200=MeetingList), tags=["meetings"])
 def list_meetings(query: MeetingsQuery) -> MeetingList:
     """Meetings of the caller's groups (or one group) in the next `days` days, soonest first."""
     session, user = auth.db(), auth.current_user()

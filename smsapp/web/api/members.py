@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort
-from spectree import Response as Resp
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,16 +12,15 @@ from smsapp.services import members as members_service
 from smsapp.web.api import access, auth
 from smsapp.web.api import bp as api_bp
 from smsapp.web.api.groups import member_out
-from smsapp.web.api.schemas import ErrorOut, ImportIn, ImportOut, MemberIn, MemberOut, RowProblemOut
-from smsapp.web.api.spec import api_spec
+from smsapp.web.api.schemas import ImportIn, ImportOut, MemberIn, MemberOut, RowProblemOut
+from smsapp.web.api.spec import answers, api_spec
 from smsapp.web.runtime import runtime
 
-_ERRORS = {"HTTP_401": ErrorOut, "HTTP_403": ErrorOut, "HTTP_404": ErrorOut}
 _TAKEN = "a member with this phone number already exists"
 
 
 @api_bp.post("/members")
-@api_spec.validate(resp=Resp(HTTP_201=MemberOut, HTTP_409=ErrorOut, **_ERRORS), tags=["members"])
+@api_spec.validate(resp=answers(400, 403, 404, 409, HTTP_201=MemberOut), tags=["members"])
 def create_member(json: MemberIn) -> tuple[MemberOut, int]:
     """Add a member (coordinators); they stay pending until they reply YES to the invite."""
     session, user = auth.db(), auth.current_user()
@@ -68,7 +66,7 @@ def _default_group(user: User, group_id: int | None) -> Group | None:
 
 
 @api_bp.post("/members/import")
-@api_spec.validate(resp=Resp(HTTP_200=ImportOut, **_ERRORS), tags=["members"])
+@api_spec.validate(resp=answers(400, 403, 404, HTTP_200=ImportOut), tags=["members"])
 def import_members(json: ImportIn) -> ImportOut:
     """Add a member per good CSV row; every rejected row is reported with its line and why.
 

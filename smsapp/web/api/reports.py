@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from flask import abort
-from spectree import Response as Resp
 
 from smsapp.services import reports
 from smsapp.web.api import access, auth
 from smsapp.web.api import bp as api_bp
-from smsapp.web.api.schemas import ErrorOut, ReportOut, ReportQuery
-from smsapp.web.api.spec import api_spec
+from smsapp.web.api.schemas import ReportOut, ReportQuery
+from smsapp.web.api.spec import answers, api_spec
 from smsapp.web.runtime import runtime
 
 
 @api_bp.get("/reports/groups/<int:group_id>")
-@api_spec.validate(
-    resp=Resp(HTTP_200=ReportOut, HTTP_401=ErrorOut, HTTP_404=ErrorOut), tags=["reports"]
-)
+@api_spec.validate(resp=answers(404, HTTP_200=ReportOut), tags=["reports"])
 def group_report(group_id: int, query: ReportQuery) -> ReportOut:
     """Mood per week, check-in response rate, RSVPs per meeting and time to acknowledge."""
     session = auth.db()

@@ -14,6 +14,12 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class _Body(_In):
+    # JSON has real numbers and booleans: `true` or "7" for an id is a mistake, not a 1 or 7.
+    # (Query strings are all text, so query models stay lax.)
+    model_config = ConfigDict(strict=True)
+
+
 class ErrorDetail(BaseModel):
     path: str = Field(description="where the problem is, e.g. 'phone' or 'body.items[2]'")
     message: str
@@ -51,7 +57,7 @@ class MemberList(BaseModel):
     members: list[MemberOut]
 
 
-class MemberIn(_In):
+class MemberIn(_Body):
     """A new member; they stay pending until they reply YES to the consent request."""
 
     group_id: int = Field(ge=1)
@@ -97,7 +103,7 @@ class CaseQuery(_In):
     )
 
 
-class ResolveIn(_In):
+class ResolveIn(_Body):
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -201,14 +207,14 @@ class OptOutList(BaseModel):
     opt_outs: list[OptOutOut]
 
 
-class FlowYamlIn(_In):
+class FlowYamlIn(_Body):
     yaml: str = Field(max_length=100_000, description="the flow definition as YAML")
     flow_id: str | None = Field(
         default=None, max_length=80, description="when given, the YAML's id must match it"
     )
 
 
-class FlowDraftIn(_In):
+class FlowDraftIn(_Body):
     yaml: str = Field(max_length=100_000, description="the flow definition as YAML")
 
 
@@ -245,7 +251,7 @@ class FlowVersionOut(BaseModel):
     check: FlowCheckOut
 
 
-class ImportIn(_In):
+class ImportIn(_Body):
     csv: str = Field(
         max_length=2_000_000,
         description="CSV text with a header: name, phone, and group (a group code) "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify
+from spectree import Response as Response_
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.models import SecureType
 
@@ -69,3 +70,12 @@ api_spec = SpecTree(
     ],
     security={"bearerAuth": []},
 )
+
+
+def answers(*errors: int, **ok: Any) -> Response_:
+    """An operation's documented answers: `ok` (e.g. HTTP_200=Model), 401 (every operation
+    needs a token) and an ErrorOut for each status in `errors`.
+
+    Operations that take a body also answer 400 when it is not a JSON object."""
+    codes = {f"HTTP_{code}": ErrorOut for code in sorted({401, *errors})}
+    return Response_(**ok, **codes)

@@ -61,7 +61,7 @@ __all__ = [
 # Our own view modules, imported for the routes they add to console_bp.
 _VIEW_MODULES = ("auth", "cases", "members", "groups", "meetings", "settings", "messages")
 # Pages built by others; each may be absent in a given checkout.
-OPTIONAL_MODULES = ("simulator", "flow_editor", "reports")
+OPTIONAL_MODULES = ("simulator", "flow_editor", "reports", "tokens")
 
 
 def register(app: Flask) -> None:

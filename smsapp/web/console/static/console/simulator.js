@@ -60,37 +60,66 @@
     const key = JSON.stringify(state);
     if (key === lastState) return;
     lastState = key;
-    root.querySelector("[data-clock]").textContent = `${state.now_local} (${state.tz})`;
+    const clock = root.querySelector("[data-clock]");
+    clock.textContent = `${state.now_local} (${state.tz})`;
+    clock.dataset.now = state.now;
     root.querySelector("[data-code]").textContent = state.code;
     renderChat("member", state.member);
     renderChat("facilitator", state.facilitator);
     renderNext(state.next);
   }
 
+  // A poll that was already on its way when a text was sent may answer with older
+  // state; it is dropped rather than drawn over the newer one.
+  let generation = 0;
+
   async function refresh() {
+    const asked = generation;
     try {
       const response = await fetch(urls.state, { headers: { Accept: "application/json" } });
-      if (response.ok) render(await response.json());
+      if (!response.ok) return;
+      const state = await response.json();
+      if (asked === generation) render(state);
     } catch (error) {
       // The next poll tries again; a dropped request is not worth an alert.
     }
   }
 
-  async function post(url, payload) {
-    busy = true;
-    root.classList.add("is-busy");
+  // Posts run one after another, so a text typed while the previous one is on its
+  // way is queued, never dropped, and the phones show them in the order typed.
+  let queue = Promise.resolve();
+  let pending = 0;
+
+  async function send(url, payload) {
     try {
       const response = await fetch(url, {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
         body: JSON.stringify(payload),
       });
-      if (response.ok) render(await response.json());
-      else root.querySelector("[data-error]").textContent = "That did not work; try again.";
-    } finally {
-      busy = false;
-      root.classList.remove("is-busy");
+      if (response.ok) {
+        root.querySelector("[data-error]").textContent = "";
+        render(await response.json());
+      } else {
+        root.querySelector("[data-error]").textContent = "That did not work; try again.";
+      }
+    } catch (error) {
+      root.querySelector("[data-error]").textContent = "No connection; try again.";
     }
+  }
+
+  function post(url, payload) {
+    pending += 1;
+    generation += 1;
+    busy = true;
+    root.classList.add("is-busy");
+    queue = queue
+      .then(() => send(url, payload))
+      .finally(() => {
+        pending -= 1;
+        busy = pending > 0;
+        if (!busy) root.classList.remove("is-busy");
+      });
   }
 
   root.querySelectorAll("form[data-phone]").forEach((form) => {
@@ -98,7 +127,7 @@
       event.preventDefault();
       const input = form.querySelector("input[name=body]");
       const body = input.value.trim();
-      if (!body || busy) return;
+      if (!body) return;
       input.value = "";
       post(urls.text, { who: form.dataset.phone, body: body });
     });
@@ -106,7 +135,7 @@
 
   root.querySelectorAll("button[data-advance]").forEach((button) => {
     button.addEventListener("click", () => {
-      if (!busy) post(urls.advance, { step: button.dataset.advance });
+      post(urls.advance, { step: button.dataset.advance });
     });
   });
 

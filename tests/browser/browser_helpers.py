@@ -1,0 +1,37 @@
+"""What the browser tests share: signing in, measuring overflow, saving screenshots."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
+
+
+def log_in(page: Any, who: str) -> None:
+    """Sign in through the real login form as tests.factories' `who`."""
+    page.goto("/console/login")
+    page.get_by_label("Email").fill(f"{who}@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def horizontal_overflow(page: Any) -> int:
+    """How many CSS pixels the page is wider than the viewport (0 when it fits)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots/<name>.png."""
+    if not re.fullmatch(r"[a-z0-9-]+", name):
+        raise ValueError(f"screenshot names are lowercase words with dashes: {name!r}")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
