@@ -45,7 +45,10 @@ from smsapp.services.schedule import to_utc  # noqa: E402
 
 NY = "America/New_York"
 EVENING = datetime(2026, 3, 2, 18, 0)  # planning time, local: the check-ins are due at 19:00
-BODY = "Hi {name}, how are you today? Reply 1-5 (1 = very low, 5 = great). Add a few words if you like."
+BODY = (
+    "Hi {name}, how are you today? Reply 1-5 (1 = very low, 5 = great). "
+    "Add a few words if you like."
+)
 
 
 def settings_from_env() -> Settings:
@@ -77,7 +80,8 @@ def seed(runtime: Runtime, groups: int, per_group: int) -> None:
         s.flush()
         for g in range(groups):
             group = Group(organisation_id=org.id, code=f"G{g}", name=f"Group {g}", tz=NY,
-                          checkin_days="0123456", checkin_time=time_of_day(19), created_at=now)  # fmt: skip
+                          checkin_days="0123456", checkin_time=time_of_day(19),
+                          created_at=now)  # fmt: skip
             s.add(group)
             s.flush()
             for i in range(per_group):
@@ -132,10 +136,18 @@ def bulk_outbox(runtime: Runtime) -> int:
         s.execute(delete(FlowSession))
         members = s.execute(select(Member.id, Member.organisation_id, Member.phone, Member.name))
         rows = [
-            OutboxMessage(idempotency_key=f"checkin:{m.id}:bench:0", organisation_id=m.organisation_id,
-                          member_id=m.id, to_phone=m.phone, body=BODY.format(name=m.name),
-                          kind="scheduled", priority="bulk", status="cancelled", due_at=due,
-                          created_at=due)  # fmt: skip
+            OutboxMessage(
+                idempotency_key=f"checkin:{m.id}:bench:0",
+                organisation_id=m.organisation_id,
+                member_id=m.id,
+                to_phone=m.phone,
+                body=BODY.format(name=m.name),
+                kind="scheduled",
+                priority="bulk",
+                status="cancelled",
+                due_at=due,
+                created_at=due,
+            )  # fmt: skip
             for m in members
         ]
         s.add_all(rows)
@@ -150,14 +162,20 @@ def arm(runtime: Runtime, count: int, start: datetime, per_second: float | None)
         ids = s.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id).limit(count)).all()
         reset = dict(status="queued", enqueued_at=None, claimed_at=None, sent_at=None, attempts=0)
         if per_second is None:
-            s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(due_at=start, **reset))
+            s.execute(
+                update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(due_at=start, **reset)
+            )
         else:
             for at in range(0, len(ids), 1000):
                 chunk = ids[at : at + 1000]
                 s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(chunk)).values(**reset))
                 for offset, outbox_id in enumerate(chunk):
                     due = start + timedelta(seconds=(at + offset) / per_second)
-                    s.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(due_at=due))
+                    s.execute(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.id == outbox_id)
+                        .values(due_at=due)
+                    )
         s.commit()
     runtime.redis.flushdb()
     # The planner and the daily retention job ran "just now": the workers only send.
@@ -238,18 +256,35 @@ def main() -> None:
     args = parser.parse_args()
     runtime = fresh(settings_from_env())
     members = args.groups * args.per_group
-    timed(f"seed {members} members in {args.groups} groups", seed, runtime, args.groups, args.per_group)
+    timed(
+        f"seed {members} members in {args.groups} groups",
+        seed,
+        runtime,
+        args.groups,
+        args.per_group,
+    )
     planned, plan_s = timed("(a) planner: check-in timers for every member", plan, runtime)
-    fired, fire_s = timed(f"(a) fires: {args.fire_sample} check-ins", fire_sample, runtime, args.fire_sample)
-    print(f"    {planned} timers; fires {fired / fire_s:.0f}/s -> {members} would take "
-          f"{members / (fired / fire_s):.0f} s", flush=True)
+    fired, fire_s = timed(
+        f"(a) fires: {args.fire_sample} check-ins", fire_sample, runtime, args.fire_sample
+    )
+    print(
+        f"    {planned} timers; fires {fired / fire_s:.0f}/s -> {members} would take "
+        f"{members / (fired / fire_s):.0f} s",
+        flush=True,
+    )
     timed("(a) set-based insert of every check-in text", bulk_outbox, runtime)
     for workers, count in ((1, min(args.one_worker, members)), (2, members)):
         arm(runtime, count, datetime.now(UTC) + timedelta(seconds=3), None)
-        show(f"(b) burst, {workers} worker(s)", run_workers(runtime, workers, count, 60 + count / 150))
+        show(
+            f"(b) burst, {workers} worker(s)",
+            run_workers(runtime, workers, count, 60 + count / 150),
+        )
     paced = int(args.paced_rate * args.paced_seconds)
     arm(runtime, paced, datetime.now(UTC) + timedelta(seconds=3), args.paced_rate)
-    show(f"(c) paced {args.paced_rate:.0f}/s, 2 workers", run_workers(runtime, 2, paced, 60 + args.paced_seconds))
+    show(
+        f"(c) paced {args.paced_rate:.0f}/s, 2 workers",
+        run_workers(runtime, 2, paced, 60 + args.paced_seconds),
+    )
 
 
 if __name__ == "__main__":

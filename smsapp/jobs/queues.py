@@ -16,7 +16,7 @@ QUEUE_NAMES = ("urgent", "default", "bulk")
 # Rows per send job on the default and bulk queues: one job per text caps a SimpleWorker
 # near 250 texts/s (each job costs ~50 Redis commands). Urgent texts keep a job each, so
 # two crisis alerts are never sent one after the other by the same job.
-SEND_BATCH = 50
+SEND_BATCH = 100
 log = logging.getLogger(__name__)
 
 
