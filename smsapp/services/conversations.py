@@ -14,7 +14,7 @@ from smsapp.flows import engine
 from smsapp.flows.schema import FlowDefinition
 from smsapp.flows.templates import RenderContext
 from smsapp.models import FlowSession, Group, Member, Organisation, Timer
-from smsapp.services import flow_catalog, timers
+from smsapp.services import checkins, flow_catalog, timers
 
 log = logging.getLogger(__name__)
 MEMBER_FIELDS = {"language", "name"}
@@ -29,7 +29,10 @@ def active_session(session: Session, member_id: int) -> FlowSession | None:
 
 
 def render_context(
-    session: Session, member: Member, meeting: dict[str, Any] | None
+    session: Session,
+    member: Member,
+    meeting: dict[str, Any] | None,
+    baseline: float | None = None,
 ) -> RenderContext:
     group = session.get(Group, member.group_id) if member.group_id else None
     org = session.get(Organisation, member.organisation_id)
@@ -39,6 +42,7 @@ def render_context(
             "first_name": member.first_name,
             "name": member.name or "",
             "language": member.language,
+            "baseline": baseline,
         },
         group={"name": group.name, "code": group.code} if group else {"name": "", "code": ""},
         meeting=meeting or {"when": "", "location": ""},
@@ -86,7 +90,9 @@ def answer(session: Session, member: Member, body: str, now: datetime) -> str | 
         return None
     flow = _definition(session, member, fs)
     state = engine.SessionState.from_dict(fs.state)
-    ctx = render_context(session, member, fs.context.get("meeting"))
+    # The member's own baseline costs a query: only flows that route on it ask for it.
+    baseline = checkins.baseline(session, member.id) if _uses_baseline(flow) else None
+    ctx = render_context(session, member, fs.context.get("meeting"), baseline)
     result = engine.step(flow, state, engine.Reply(body), now, ctx)
     if not result.handled:
         if result.state.ended:
@@ -116,6 +122,15 @@ def on_timeout(session: Session, fs_id: int, now: datetime) -> list[str]:
     if not result.handled:
         return []
     return _apply(session, member, fs, flow, result, now)
+
+
+def _uses_baseline(flow: FlowDefinition) -> bool:
+    return any(
+        getattr(route, "below_baseline", None)
+        for node in flow.nodes.values()
+        if node.wait is not None
+        for route in node.wait.routes
+    )
 
 
 def end_active(session: Session, member_id: int) -> None:

@@ -55,6 +55,8 @@ def apply(
             disclosure=disclosure,
             version=f"{flow.id}-v{flow.version}",
         )
+    elif isinstance(action, act.AddNote):
+        checkins.add_note(session, member, action.note, now)
     elif isinstance(action, act.FlowError):
         log.error("flow.error", extra={"flow_id": flow.id, "member_id": member.id})
 
