@@ -41,7 +41,7 @@ class TwilioStandIn:
     account_sid: str
     auth_token: str
     url: str = ""
-    messages: list[dict[str, str]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)  # the form, Sid, ReceivedAt
     rejected: list[dict[str, Any]] = field(default_factory=list)
     throttle_next: int = 0  # answer this many requests with 429 / 20429
     delay: float = 0.0  # seconds each accepted send takes (to stop a worker mid-batch)

@@ -11,6 +11,7 @@ every local time below stays put while UTC moves by an hour.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from smsapp.models import Group, MeetingSeries
 from smsapp.services import meetings
@@ -28,15 +29,14 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
 def transcript(runtime, member) -> list[str]:
     """What the member's phone showed from the worker, as 'Tue 03 Mar 16:00 Reminder: …'."""
     return [
-        f"{r.sent_at.astimezone(_zone()).strftime('%a %d %b %H:%M')} {r.body[:40]}"
+        f"{_local(r.sent_at):%a %d %b %H:%M} {(r.body or '')[:40]}"
         for r in sent_to(runtime, member)
     ]
 
 
-def _zone():
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(NY)
+def _local(at: datetime | None) -> datetime:
+    assert at is not None
+    return at.astimezone(ZoneInfo(NY))
 
 
 def plan_meetings(runtime, world, clock) -> int:
@@ -123,13 +123,15 @@ def test_a_full_week_of_hope_circle(phones, clock, runtime, world):
     assert (replies["sam Fri"] or "").startswith("Glad to hear it, Sam!")
     assert replies["sam TIME"] == "Got it: your check-ins will come around 22:00."
     # The clocks changed on Sunday; local times did not.
-    maria = [r.sent_at for r in sent_to(runtime, world.members["maria"]) if "Hola" in r.body]
+    maria = [
+        r.sent_at for r in sent_to(runtime, world.members["maria"]) if "Hola" in (r.body or "")
+    ]
     assert maria[-3:] == [
         datetime(2026, 3, 8, 0, 0, tzinfo=UTC),  # Sat 19:00 EST
         datetime(2026, 3, 8, 23, 0, tzinfo=UTC),  # Sun 19:00 EDT
         datetime(2026, 3, 9, 23, 0, tzinfo=UTC),
     ]
-    sam = [r.sent_at for r in sent_to(runtime, world.members["sam"]) if "Hi Sam" in r.body]
+    sam = [r.sent_at for r in sent_to(runtime, world.members["sam"]) if "Hi Sam" in (r.body or "")]
     assert sam[-3:] == [
         datetime(2026, 3, 7, 13, 0, tzinfo=UTC),  # Sat 08:00 EST
         datetime(2026, 3, 8, 12, 0, tzinfo=UTC),  # Sun 08:00 EDT
@@ -137,7 +139,7 @@ def test_a_full_week_of_hope_circle(phones, clock, runtime, world):
     ]
     # Nobody got anything in quiet hours (21:00-08:00 New York), all week.
     everything = sent_to(runtime, world.members["sam"]) + sent_to(runtime, world.members["maria"])
-    assert all(8 <= r.sent_at.astimezone(_zone()).hour < 21 for r in everything)
+    assert all(8 <= _local(r.sent_at).hour < 21 for r in everything)
     assert phones.text("alice", "HEADCOUNT") == (
         "Hope Circle, Tue 10 Mar, 6:00 PM: 0 yes, 0 no, 0 later, 2 no answer."
     )
