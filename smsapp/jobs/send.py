@@ -121,7 +121,7 @@ def _checked(
     in_group = {m.id: m.group_id for m in members}
     found = []
     for row in rows:
-        if not delivery._may_send(session, row):  # members are loaded: no round trip
+        if not delivery.may_send(session, row):  # members are loaded: no round trip
             row.status = "cancelled"
             continue
         if row.case_id is None and row.user_id is None and row.member_id is not None:

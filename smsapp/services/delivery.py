@@ -53,7 +53,7 @@ def claim(session: Session, outbox_id: int, now: datetime) -> ClaimedSend | None
         return None
     row = session.get(OutboxMessage, outbox_id)
     assert row is not None
-    if not _may_send(session, row):
+    if not may_send(session, row):
         row.status = "cancelled"
         return None
     recovering = before is not None and before.status == "claimed"
@@ -68,7 +68,7 @@ def claim(session: Session, outbox_id: int, now: datetime) -> ClaimedSend | None
     )
 
 
-def _may_send(session: Session, row: OutboxMessage) -> bool:
+def may_send(session: Session, row: OutboxMessage) -> bool:
     """Last check before the network: an opted-out or paused member gets no scheduled text."""
     if row.member_id is None or row.kind in ("crisis", "reply", "system"):
         return row.to_phone is not None
