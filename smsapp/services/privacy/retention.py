@@ -113,6 +113,15 @@ def _ids(session: Session, query: Any, batch_size: int) -> list[int]:
     return list(session.scalars(query.limit(batch_size)))
 
 
+def _apply(session: Session, statement: Any, id_column: Any, ids: list[int]) -> int:
+    """Run one batch's UPDATE or DELETE on exactly the rows picked; returns how many."""
+    if ids:
+        session.execute(
+            statement.where(id_column.in_(ids)).execution_options(synchronize_session=False)
+        )
+    return len(ids)
+
+
 def _blank_inbound(session: Session, org_id: int, cutoff: datetime, batch_size: int) -> int:
     ids = _ids(
         session,
@@ -125,14 +134,9 @@ def _blank_inbound(session: Session, org_id: int, cutoff: datetime, batch_size: 
         .order_by(InboundMessage.id),
         batch_size,
     )
-    if ids:
-        session.execute(
-            update(InboundMessage)
-            .where(InboundMessage.id.in_(ids))
-            .values(body=None, reply=None)
-            .execution_options(synchronize_session=False)
-        )
-    return len(ids)
+    return _apply(
+        session, update(InboundMessage).values(body=None, reply=None), InboundMessage.id, ids
+    )
 
 
 def _blank_outbox(session: Session, org_id: int, cutoff: datetime, batch_size: int) -> int:
@@ -148,14 +152,7 @@ def _blank_outbox(session: Session, org_id: int, cutoff: datetime, batch_size: i
         .order_by(OutboxMessage.id),
         batch_size,
     )
-    if ids:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids))
-            .values(body=None)
-            .execution_options(synchronize_session=False)
-        )
-    return len(ids)
+    return _apply(session, update(OutboxMessage).values(body=None), OutboxMessage.id, ids)
 
 
 def _delete_moods(session: Session, org_id: int, cutoff: datetime, batch_size: int) -> int:
@@ -171,13 +168,7 @@ def _delete_moods(session: Session, org_id: int, cutoff: datetime, batch_size: i
         .order_by(MoodScore.id),
         batch_size,
     )
-    if ids:
-        session.execute(
-            delete(MoodScore)
-            .where(MoodScore.id.in_(ids))
-            .execution_options(synchronize_session=False)
-        )
-    return len(ids)
+    return _apply(session, delete(MoodScore), MoodScore.id, ids)
 
 
 def _blank_case_notes(session: Session, org_id: int, cutoff: datetime, batch_size: int) -> int:
@@ -193,14 +184,7 @@ def _blank_case_notes(session: Session, org_id: int, cutoff: datetime, batch_siz
         .order_by(Case.id),
         batch_size,
     )
-    if ids:
-        session.execute(
-            update(Case)
-            .where(Case.id.in_(ids))
-            .values(note=None)
-            .execution_options(synchronize_session=False)
-        )
-    return len(ids)
+    return _apply(session, update(Case).values(note=None), Case.id, ids)
 
 
 def _delete_old_consent(session: Session, org_id: int, cutoff: datetime, batch_size: int) -> int:
@@ -228,10 +212,4 @@ def _delete_old_consent(session: Session, org_id: int, cutoff: datetime, batch_s
         .order_by(ConsentRecord.id),
         batch_size,
     )
-    if ids:
-        session.execute(
-            delete(ConsentRecord)
-            .where(ConsentRecord.id.in_(ids))
-            .execution_options(synchronize_session=False)
-        )
-    return len(ids)
+    return _apply(session, delete(ConsentRecord), ConsentRecord.id, ids)
