@@ -131,7 +131,7 @@ def _checked(
         recovering = row.id in before
         claimed = delivery.ClaimedSend(
             row.id, row.to_phone or "", row.body or "", row.priority, row.idempotency_key,
-            recovering=recovering, previous_claim=before.get(row.id),
+            recovering=recovering, previous_claim=before.get(row.id), sender=row.sender,
         )  # fmt: skip
         found.append((claimed, sandboxed))
     return found
@@ -149,7 +149,9 @@ def _send_one(runtime: Runtime, claimed: delivery.ClaimedSend, sandboxed: bool) 
     except TransportError:  # cannot tell: leave it claimed, the tick retries after the lease
         return None
     try:
-        result: SendResult = transport.send(claimed.to, claimed.body, idempotency_key=claimed.key)
+        result: SendResult = transport.send(
+            claimed.to, claimed.body, idempotency_key=claimed.key, sender=claimed.sender
+        )
     except TransportError as error:
         return _Outcome(claimed.id, error=error)
     return _Outcome(claimed.id, sid=result.sid)

@@ -9,7 +9,7 @@ from smsapp.models.flows import FlowSession, FlowVersion, GroupFlow
 from smsapp.models.meetings import MeetingException, MeetingSeries, Rsvp
 from smsapp.models.members import Member
 from smsapp.models.messages import InboundMessage, OutboxMessage
-from smsapp.models.organisations import Group, Organisation
+from smsapp.models.organisations import Group, Organisation, SendingNumber
 from smsapp.models.timers import Timer
 from smsapp.models.users import User, group_facilitators
 
@@ -32,6 +32,7 @@ __all__ = [
     "OutboxMessage",
     "PolicyLevel",
     "Rsvp",
+    "SendingNumber",
     "Timer",
     "User",
     "group_facilitators",

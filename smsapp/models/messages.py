@@ -26,6 +26,7 @@ class InboundMessage(Base):
     )
     user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
     phone_hash: Mapped[str] = mapped_column(String(64), index=True)
+    to_number: Mapped[str | None] = mapped_column(String(64))  # the number that was texted
     body: Mapped[str | None] = mapped_column(EncryptedText())
     reply: Mapped[str | None] = mapped_column(EncryptedText())  # the inline TwiML answer
     crisis: Mapped[bool] = mapped_column(default=False)
@@ -48,6 +49,9 @@ class OutboxMessage(Base):
     user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
     case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"), index=True)
     to_phone: Mapped[str | None] = mapped_column(EncryptedText())
+    # The organisation's number (or Messaging Service SID) the text goes from; pacing is
+    # per sender. None: the installation's TWILIO_FROM_NUMBER / Messaging Service.
+    sender: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[str | None] = mapped_column(EncryptedText())
     kind: Mapped[str40]  # reply | scheduled | escalation | crisis | system
     priority: Mapped[str] = mapped_column(String(10), default="default")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smsapp.db import Base, BigId, intpk, str40, str120
@@ -26,9 +26,38 @@ class Organisation(Base):
     retain_cases_days: Mapped[int] = mapped_column(Integer, default=365)
     lexicon_extra: Mapped[str] = mapped_column(Text, default="")
     messages_per_week: Mapped[int] = mapped_column(Integer, default=4)
+    # ISO 3166 alpha-2: picks the default crisis resources and the phone region.
+    country: Mapped[str] = mapped_column(String(2), default="US", server_default="US")
     created_at: Mapped[datetime]
 
     groups: Mapped[list[Group]] = relationship(back_populates="organisation")
+    numbers: Mapped[list[SendingNumber]] = relationship(
+        back_populates="organisation", order_by="SendingNumber.id"
+    )
+
+
+NUMBER_KINDS = ("long_code", "toll_free", "short_code", "messaging_service")
+
+
+class SendingNumber(Base):
+    """A number (or Twilio Messaging Service) an organisation owns: members text it, and
+    the organisation's texts go from it. An inbound text's `To` picks the organisation."""
+
+    __tablename__ = "sending_numbers"
+    __table_args__ = (UniqueConstraint("address"),)
+
+    id: Mapped[intpk]
+    organisation_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    # E.164 ("+15005550006"), a short code ("12345") or a Messaging Service SID ("MG…").
+    address: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20), default="long_code")
+    # Message segments per second; None means SMSAPP_SEND_RATE.
+    rate: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime]
+
+    organisation: Mapped[Organisation] = relationship(back_populates="numbers")
 
 
 class Group(Base):

@@ -29,6 +29,7 @@ class ClaimedSend:
     key: str
     recovering: bool = False  # taken over from a worker that died mid-send
     previous_claim: datetime | None = None
+    sender: str | None = None  # the organisation's number; None: the configured one
 
 
 def claim(session: Session, outbox_id: int, now: datetime) -> ClaimedSend | None:
@@ -65,6 +66,7 @@ def claim(session: Session, outbox_id: int, now: datetime) -> ClaimedSend | None
         row.idempotency_key,
         recovering=recovering,
         previous_claim=before.claimed_at if recovering and before is not None else None,
+        sender=row.sender,
     )
 
 

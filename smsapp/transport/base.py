@@ -39,7 +39,12 @@ class TransportError(Exception):
 
 
 class SmsTransport(Protocol):
-    def send(self, to: str, body: str, *, idempotency_key: str) -> SendResult: ...
+    def send(
+        self, to: str, body: str, *, idempotency_key: str, sender: str | None = None
+    ) -> SendResult:
+        """Hand one text to the provider, from `sender` (a number or a Messaging Service
+        SID; None: the installation's configured one)."""
+        ...
 
     def find_sent(self, to: str, body: str, idempotency_key: str, since: datetime) -> str | None:
         """The sid of a message already accepted for this send, if the provider has one."""

@@ -15,6 +15,7 @@ class LocalMessage:
     body: str
     sid: str
     idempotency_key: str
+    sender: str | None = None
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -24,12 +25,14 @@ class LocalTransport:
         self.sent: list[LocalMessage] = []
         self._fail_next: list[TransportError] = []
 
-    def send(self, to: str, body: str, *, idempotency_key: str) -> SendResult:
+    def send(
+        self, to: str, body: str, *, idempotency_key: str, sender: str | None = None
+    ) -> SendResult:
         with self._lock:
             if self._fail_next:
                 raise self._fail_next.pop(0)
             sid = f"SMlocal{len(self.sent) + 1:026d}"
-            self.sent.append(LocalMessage(to, body, sid, idempotency_key))
+            self.sent.append(LocalMessage(to, body, sid, idempotency_key, sender))
             return SendResult(sid=sid)
 
     def find_sent(self, to: str, body: str, idempotency_key: str, since: datetime) -> str | None:

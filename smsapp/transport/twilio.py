@@ -46,12 +46,15 @@ class TwilioTransport:
             else None
         )
 
-    def send(self, to: str, body: str, *, idempotency_key: str) -> SendResult:
+    def send(
+        self, to: str, body: str, *, idempotency_key: str, sender: str | None = None
+    ) -> SendResult:
         params: dict[str, Any] = {"to": to, "body": body}
-        if self._service:
-            params["messaging_service_sid"] = self._service
+        sender = sender or self._service or self._from
+        if sender.startswith("MG"):
+            params["messaging_service_sid"] = sender
         else:
-            params["from_"] = self._from
+            params["from_"] = sender
         if self._status_callback:
             params["status_callback"] = self._status_callback
         try:
