@@ -9,6 +9,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Member, OutboxMessage
+from smsapp.services.numbers import sender_for
 
 KIND_PRIORITY = {
     "crisis": "urgent",
@@ -45,6 +46,7 @@ def queue_message(
         user_id=user_id,
         case_id=case_id,
         to_phone=to,
+        sender=sender_for(session, organisation_id),
         body=body,
         kind=kind,
         priority=priority or KIND_PRIORITY[kind],
@@ -100,6 +102,7 @@ def record_inline_reply(
         organisation_id=organisation_id,
         member_id=member_id,
         to_phone=to,
+        sender=sender_for(session, organisation_id),
         body=body,
         kind="reply",
         priority="urgent",
