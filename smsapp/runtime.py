@@ -17,7 +17,7 @@ from smsapp.clock import Clock, SystemClock
 from smsapp.config import ConfigError, Settings
 from smsapp.crypto import Keyring, set_keyring
 from smsapp.db import make_engine, make_session_factory
-from smsapp.services.directory import set_lookup_secret
+from smsapp.services.core.directory import set_lookup_secret
 from smsapp.transport.base import SmsTransport
 
 
