@@ -13,6 +13,7 @@ from redis import Redis
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+import smsapp.services.wiring  # noqa: F401  (registers every timer and flow-action handler)
 from smsapp.clock import Clock, SystemClock
 from smsapp.config import ConfigError, Settings
 from smsapp.crypto import Keyring, set_keyring

@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member
 from smsapp.phones import InvalidPhone, normalise_phone
-from smsapp.services.conversation import enrollment
-from smsapp.services.core import directory, outbox
+from smsapp.services.core import directory
 
 LANGUAGES = ("en", "es")
 REQUIRED_COLUMNS = ("name", "phone")
@@ -93,26 +92,6 @@ def edit_member(session: Session, member: Member, data: MemberInput, now: dateti
     directory.set_member_phone(member, phone)
     member.updated_at = now
     return member
-
-
-def invite(session: Session, member: Member, now: datetime) -> int:
-    """Text the member the join flow's consent request; returns how many texts were queued."""
-    if member.status in NO_INVITE_STATUSES:
-        raise MemberError(f"cannot invite a member who is {member.status.replace('_', ' ')}")
-    bodies = enrollment.invite(session, member, now)
-    stamp = int(now.timestamp())
-    for index, body in enumerate(bodies):
-        outbox.queue_message(
-            session,
-            to=member.phone or "",
-            body=body,
-            kind="system",
-            key=f"invite:{member.id}:{stamp}:{index}",
-            now=now,
-            organisation_id=member.organisation_id,
-            member_id=member.id,
-        )
-    return len(bodies)
 
 
 def import_csv(

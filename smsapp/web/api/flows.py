@@ -10,7 +10,7 @@ from flask import abort
 
 from smsapp.services.domain import flow_editor
 from smsapp.web.api import access, auth
-from smsapp.web.api import bp as api_bp
+from smsapp.web.api.blueprint import bp as api_bp
 from smsapp.web.api.schemas import (
     FlowCheckOut,
     FlowDraftIn,

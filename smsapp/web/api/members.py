@@ -10,7 +10,7 @@ from smsapp.models import Group, Member, User
 from smsapp.services.core import directory
 from smsapp.services.domain import members as members_service
 from smsapp.web.api import access, auth
-from smsapp.web.api import bp as api_bp
+from smsapp.web.api.blueprint import bp as api_bp
 from smsapp.web.api.groups import member_out
 from smsapp.web.api.schemas import ImportIn, ImportOut, MemberIn, MemberOut, RowProblemOut
 from smsapp.web.api.spec import answers, api_spec
