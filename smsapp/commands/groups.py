@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from smsapp import commands
 from smsapp.models import User
-from smsapp.services import groups, organisations
+from smsapp.services.domain import groups, organisations
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

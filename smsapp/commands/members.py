@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from smsapp import commands
 from smsapp.models import Group
-from smsapp.services import members, organisations
+from smsapp.services.domain import members, organisations
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

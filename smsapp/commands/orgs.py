@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from smsapp import commands
-from smsapp.services import organisations
+from smsapp.services.domain import organisations
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

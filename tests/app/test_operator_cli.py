@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from smsapp import cli, commands
 from smsapp.models import ConsentRecord, Group, Member, Organisation, SendingNumber, User
-from smsapp.services import directory
+from smsapp.services.core import directory
 from tests.factories import PASSWORD
 
 

@@ -10,10 +10,10 @@ from werkzeug.wrappers import Response
 
 from smsapp.models import Group, PolicyLevel, User
 from smsapp.models.escalations import LEVEL_TARGETS
-from smsapp.services import groups as group_service
-from smsapp.services import visibility
-from smsapp.services.escalation import PolicyError
-from smsapp.services.escalation.policy import LevelSpec
+from smsapp.services.domain import groups as group_service
+from smsapp.services.domain import visibility
+from smsapp.services.domain.escalation import PolicyError
+from smsapp.services.domain.escalation.policy import LevelSpec
 from smsapp.web.console.core import (
     add_nav,
     console_bp,

@@ -1,0 +1,63 @@
+"""Organisation settings: crisis resources text, quiet hours and the help contact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from smsapp.models import Organisation
+from smsapp.services.domain.schedule import validate_org_quiet_hours
+
+MAX_CRISIS_TEXT = 600
+
+
+class SettingsError(ValueError):
+    """A settings change refused; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class OrgSettings:
+    name: str
+    program_name: str
+    help_contact: str
+    crisis_text_en: str
+    crisis_text_es: str
+    quiet_start: str  # "HH:MM"
+    quiet_end: str
+
+
+def current(org: Organisation) -> OrgSettings:
+    """The organisation's settings as form values."""
+    return OrgSettings(
+        name=org.name,
+        program_name=org.program_name,
+        help_contact=org.help_contact,
+        crisis_text_en=org.crisis_text_en or "",
+        crisis_text_es=org.crisis_text_es or "",
+        quiet_start=f"{org.quiet_start:%H:%M}",
+        quiet_end=f"{org.quiet_end:%H:%M}",
+    )
+
+
+def update(org: Organisation, values: OrgSettings) -> None:
+    """Apply all settings at once, or none: quiet hours may widen but never shrink."""
+    try:
+        hours = validate_org_quiet_hours(values.quiet_start.strip(), values.quiet_end.strip())
+    except ValueError as exc:
+        raise SettingsError(str(exc), "quiet_start") from None
+    for field in ("name", "program_name", "help_contact"):
+        if not getattr(values, field).strip():
+            raise SettingsError("this is required", field)
+    for field in ("crisis_text_en", "crisis_text_es"):
+        if len(getattr(values, field)) > MAX_CRISIS_TEXT:
+            raise SettingsError(f"at most {MAX_CRISIS_TEXT} characters", field)
+    org.name = values.name.strip()
+    org.program_name = values.program_name.strip()
+    org.help_contact = values.help_contact.strip()
+    # Empty crisis text means "use the built-in resources", which are never empty.
+    org.crisis_text_en = values.crisis_text_en.strip() or None
+    org.crisis_text_es = values.crisis_text_es.strip() or None
+    org.quiet_start, org.quiet_end = hours.start, hours.end
