@@ -54,7 +54,11 @@ class ImportReport:
 
 
 def add_member(session: Session, data: MemberInput, now: datetime) -> Member:
-    """A new pending member of `data.group` (they join by answering the invite)."""
+    """A new pending member of `data.group` (they join by answering the invite).
+
+    The name may be empty (the member can give it later); the number must be new to the
+    organisation. Console, API, CLI and the CSV import all add members here.
+    """
     phone = _phone(data)
     _check(data)
     if _existing(session, data.group.organisation_id, phone) is not None:
@@ -62,7 +66,7 @@ def add_member(session: Session, data: MemberInput, now: datetime) -> Member:
     member = Member(
         organisation_id=data.group.organisation_id,
         group_id=data.group.id,
-        name=data.name.strip(),
+        name=data.name.strip() or None,
         language=data.language,
         tz=data.group.tz,
         status="pending",
@@ -166,6 +170,8 @@ def _import_row(
         raise MemberError(f"unknown group code {code!r}" if code else "the group is missing")
     language = (values.get("language") or "en").lower()
     data = MemberInput(values.get("name", ""), values.get("phone", ""), group, language, region)
+    if not data.name:  # a list of people carries their names; a blank is a mistake
+        raise MemberError("the name is missing", "name")
     phone = _phone(data)
     if phone in seen:
         raise MemberError("duplicate: the same number appears earlier in the file")
@@ -185,8 +191,6 @@ def _phone(data: MemberInput) -> str:
 
 
 def _check(data: MemberInput) -> None:
-    if not data.name.strip():
-        raise MemberError("the name is missing", "name")
     if len(data.name.strip()) > 120:
         raise MemberError("the name is too long (120 characters at most)", "name")
     if data.language not in LANGUAGES:
