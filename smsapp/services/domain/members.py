@@ -129,6 +129,24 @@ def invite(session: Session, member: Member, now: datetime) -> int:
     return len(bodies)
 
 
+def approve_join(session: Session, member: Member, now: datetime) -> int:
+    """A coordinator lets in someone who texted JOIN to a group that needs approval: they
+    get the consent request now (nothing else until they reply YES)."""
+    if member.status != "awaiting_approval":
+        raise MemberError("this person is not waiting for approval")
+    member.status = "pending"
+    member.updated_at = now
+    return invite(session, member, now)
+
+
+def decline_join(session: Session, member: Member) -> None:
+    """A coordinator turns down a join request: the request (a number and nothing else)
+    is removed, and nothing is texted."""
+    if member.status != "awaiting_approval":
+        raise MemberError("this person is not waiting for approval")
+    session.delete(member)
+
+
 def import_csv(
     session: Session,
     data: bytes,
