@@ -12,7 +12,7 @@ from smsapp.models import Group
 from smsapp.services.domain import members, organisations
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("members", help="members of groups")
     sub = parser.add_subparsers(dest="members_command", required=True)
     add = sub.add_parser("add", help="add an active member who has agreed to the texts")
@@ -37,6 +37,8 @@ def _add(args: argparse.Namespace) -> int:
         )
         if group is None:
             raise members.MemberError(f"no group {args.group.strip()!r} in {org.name}", "group")
+        if not args.name.strip():  # the console may leave it for later; an operator names
+            raise members.MemberError("the name is missing", "name")
         data = members.MemberInput(args.name, args.phone, group, args.language, org.country)
         member = members.add_by_operator(session, data, runtime.now())
         session.commit()

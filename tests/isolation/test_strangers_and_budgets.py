@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from smsapp.models import Case, Group, InboundMessage, Member, OutboxMessage
+from smsapp.services.conversation import enrollment
 from smsapp.services.core import budgets
 from smsapp.services.domain import groups as group_service
 from smsapp.services.domain import members as member_service
@@ -108,7 +109,7 @@ def test_a_group_can_require_approval_for_members_who_join_by_text(phones, runti
     with runtime.session() as s:
         member = s.scalar(select(Member).where(Member.phone_last4 == PHONES["stranger"][-4:]))
         assert member.status == "awaiting_approval"
-        assert member_service.approve_join(s, member, runtime.now()) == 1
+        assert enrollment.approve_join(s, member, runtime.now()) == 1
         s.commit()
     phones.drain()
     [consent_request] = phones.received("stranger")

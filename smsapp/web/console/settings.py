@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, url_for
 
 from smsapp.models import Organisation
-from smsapp.services.core import org_settings
+from smsapp.services.domain import org_settings
 from smsapp.web.console.core import (
     add_nav,
     console_bp,

@@ -186,7 +186,7 @@ def _string_list(value: Any, where: str) -> list[str]:
     items = _expect(value if value is not None else [], list, where)
     for i, item in enumerate(items):
         _expect(item, str, f"{where}[{i}]")
-    return items
+    return [str(item) for item in items]
 
 
 @dataclass
