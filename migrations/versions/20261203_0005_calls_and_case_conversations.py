@@ -1,7 +1,7 @@
 """calls and case conversations
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-03 10:06:29.199307
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import smsapp.db_types
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
