@@ -8,18 +8,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from smsapp.models import Call, Case, CaseEvent, Member, SendingNumber
+from smsapp.models import Call, Case, CaseEvent, Member
 from smsapp.services.domain import escalation
+from tests.factories import ORG_NUMBER as HARBOR
 from tests.factories import PHONES
 from tests.reach.voice_helpers import TwilioVoice
-
-HARBOR = "+15005550010"
 
 
 def _acked_case(world: Any, who: str = "sam", taker: str = "alice") -> int:
     rt = world.runtime
     with rt.session() as s:
-        s.add(SendingNumber(organisation_id=world.org.id, address=HARBOR, created_at=rt.now()))
         member = s.get(Member, world.members[who].id)
         case = escalation.open_case(
             s, member=member, urgency="urgent", source="talk", reason="asked", now=rt.now()
