@@ -59,7 +59,7 @@ def receive_sms(
                 user_id=outcome.user_id,
                 phone_hash=directory.phone_hash(phone),
                 to_number=to or None,
-                body=body,
+                body=body if outcome.keep_body else None,
                 reply=outcome.reply,
                 reply_kind=outcome.reply_kind,
                 crisis=outcome.crisis,

@@ -19,6 +19,10 @@ class Organisation(Base):
     help_contact: Mapped[str120] = mapped_column(default="")
     crisis_text_en: Mapped[str | None] = mapped_column(Text)
     crisis_text_es: Mapped[str | None] = mapped_column(Text)
+    # What a member is told when a facilitator takes their case ({facilitator}, {program});
+    # None: the built-in wording (smsapp/data/texts.yaml, ack_notice).
+    ack_notice_en: Mapped[str | None] = mapped_column(Text)
+    ack_notice_es: Mapped[str | None] = mapped_column(Text)
     quiet_start: Mapped[time] = mapped_column(Time, default=time(21, 0))
     quiet_end: Mapped[time] = mapped_column(Time, default=time(8, 0))
     retain_bodies_days: Mapped[int] = mapped_column(Integer, default=90)

@@ -1,4 +1,5 @@
-"""Start-up wiring: every module that registers a timer handler or a flow-action handler.
+"""Start-up wiring: every module that registers a timer handler, a flow-action handler or
+an escalation hook (domain/escalation/hooks.py).
 
 The registries (core/timers.py, core/action_handlers.py) import none of their handlers,
 so each layer owns its own: importing this module once (the runtime does) registers all
@@ -12,12 +13,14 @@ from types import ModuleType
 from smsapp.services.conversation import flow_actions, scheduled_fires, timer_handlers
 from smsapp.services.domain import auto_resume, checkins, rsvps
 from smsapp.services.domain.escalation import handlers as escalation_handlers
+from smsapp.services.domain.reach import notices
 
 REGISTERING_MODULES: tuple[ModuleType, ...] = (
     auto_resume,
     checkins,
     rsvps,
     escalation_handlers,
+    notices,
     flow_actions,
     scheduled_fires,
     timer_handlers,

@@ -60,3 +60,33 @@ def test_a_facilitator_of_another_group_gets_404(new_phone, world, phones) -> No
     response = page.goto(f"/console/members/{sam_id}")
     assert response is not None and response.status == 404
     expect(page.locator("body")).not_to_contain_text("Sam")
+
+
+def test_the_case_chat_on_a_phone(page: Page, new_phone, world, phones, transport) -> None:
+    _sam_with_moods(world, phones)
+    with world.runtime.session() as s:
+        from sqlalchemy import select
+
+        from smsapp.models import Case
+
+        case_id = s.scalar(select(Case.id))
+    phones.text("alice", f"ACK {case_id}")
+    phones.text("sam", "thanks for getting back to me, today was really hard")
+    phones.drain()
+    log_in(page, "alice")
+    page.goto(f"/console/cases/{case_id}")
+    chat = page.get_by_role("log", name="Conversation")
+    expect(chat).to_contain_text("today was really hard")
+    page.get_by_label("Message to Sam").fill("I'm glad you wrote. Want to talk on the phone?")
+    page.get_by_role("button", name="Send").click()
+    expect(chat).to_contain_text("I'm glad you wrote.")
+    expect(page.get_by_role("button", name="Call Sam")).to_be_visible()
+    _fits(page, "facilitator-case-chat")
+    phones.drain()
+    assert transport.sent[-1].body == "Alice: I'm glad you wrote. Want to talk on the phone?"
+
+    other = new_phone()
+    log_in(other, "bob")
+    response = other.goto(f"/console/cases/{case_id}")
+    assert response is not None and response.status == 404
+    expect(other.locator("body")).not_to_contain_text("really hard")

@@ -1,4 +1,5 @@
-"""Facilitator commands by SMS: ACK [case], DONE [case] <note>, HEADCOUNT.
+"""Facilitator commands by SMS: ACK [case], DONE [case] <note>, HEADCOUNT, and R <case>
+<text> (conversation/relay.py: texts to the member of a case in conversation).
 
 A case someone may not act on (another organisation's, another group's) is answered
 exactly like a case that does not exist, so a guessed number reveals nothing.
@@ -15,10 +16,14 @@ from sqlalchemy.orm import Session
 from smsapp.models import Case, User
 from smsapp.services.core import keywords
 from smsapp.services.domain import escalation
+from smsapp.services.domain.reach import notices
+from smsapp.services.domain.reach import texts as reach_texts
 
-USAGE = "Reply ACK <case>, DONE <case> <note>, or HEADCOUNT."
+USAGE = "Reply ACK <case>, R <case> <text>, DONE <case> <note>, or HEADCOUNT."
 NO_CASE = "No open case found. " + USAGE
 _CASE_NUMBER = re.compile(r"#?(\d+)\b\s*(.*)$", re.S)
+REPLY_WORDS = ("R", "REPLY")
+_CASE_AND_TEXT = re.compile(r"#?(\d+)\b[\s:,-]*(.*)$", re.S)
 
 
 def handle(session: Session, user: User, body: str, now: datetime) -> str:
@@ -37,7 +42,16 @@ def handle(session: Session, user: User, body: str, now: datetime) -> str:
 
 def is_command(body: str) -> bool:
     """True when the text starts with a facilitator command word."""
-    return keywords.command_word(body)[0] in ("ACK", "DONE", "RESOLVED", "HEADCOUNT")
+    word = keywords.command_word(body)[0]
+    return word in ("ACK", "DONE", "RESOLVED", "HEADCOUNT") or reply_to(body) is not None
+
+
+def reply_to(body: str) -> tuple[int, str] | None:
+    """`R 12 <text>` -> (12, '<text>'): a facilitator picks the conversation it is for
+    (conversation/relay.py sends it); None for any other text."""
+    word, rest = keywords.command_word(body)
+    match = _CASE_AND_TEXT.match(rest.strip()) if word in REPLY_WORDS else None
+    return None if match is None else (int(match.group(1)), match.group(2).strip())
 
 
 def _ack(session: Session, user: User, rest: str, now: datetime) -> str:
@@ -47,7 +61,9 @@ def _ack(session: Session, user: User, rest: str, now: datetime) -> str:
         return NO_CASE
     if not escalation.acknowledge(session, case, user, now):
         return _already(session, case)
-    return f"Thanks, case {case.id} is yours. Reply DONE {case.id} <note> when resolved."
+    if case.member_id is None:
+        return f"Thanks, case {case.id} is yours. Reply DONE {case.id} <note> when resolved."
+    return reach_texts.taken(case.id, notices.was_told(session, case))
 
 
 def _done(session: Session, user: User, rest: str, now: datetime) -> str:

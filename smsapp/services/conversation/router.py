@@ -16,11 +16,13 @@ from smsapp.services.conversation import (
     enrollment,
     facilitator_commands,
     member_commands,
+    relay,
 )
 from smsapp.services.core import budgets, consent, directory, keywords
 from smsapp.services.core.texts import text
 
 log = logging.getLogger(__name__)
+RELAYED = "relayed"  # a text that went on to the other side of a case's conversation
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Outcome:
     user_id: int | None = None
     organisation_id: int | None = None
     reply_kind: str | None = None
+    # False: the words live with a case's conversation (encrypted, erased with the member)
+    keep_body: bool = True
 
 
 def locate(
@@ -96,7 +100,10 @@ def route(
         user_id=user.id if user else None,
         organisation_id=org.id,
         reply_kind=kind,
+        keep_body=not (kind == RELAYED and user is not None),
     )
+    if crisis_reply is not None and user is not None and kind == RELAYED:
+        crisis_reply = None  # the facilitator's words to a member, not their own crisis
     if crisis_reply is not None:
         outcome.crisis, outcome.reply_kind = True, budgets.CRISIS
         outcome.reply = crisis_reply
@@ -144,8 +151,16 @@ def _route_rest(
         kind = budgets.COMPLIANCE if member is not None else budgets.STRANGER
         return _compliance(session, compliance, member, now), kind
     if user is not None:
+        if relay.is_reply_command(body) or not facilitator_commands.is_command(body):
+            relayed = relay.from_staff(session, user, body, now)
+            if relayed is not None:
+                return relayed.reply, RELAYED if relayed.sent else "staff"
         answer = facilitator_commands.handle(session, user, body, now)
         return answer, budgets.FALLBACK if answer == facilitator_commands.USAGE else "staff"
+    if member is not None and member.status != "erased" and not _resubscribes(member, body):
+        to_facilitator = relay.from_member(session, member, body, now)
+        if to_facilitator is not None:
+            return to_facilitator.reply, RELAYED
     if member is not None and member.status not in ("opted_out", "erased"):
         reply = member_commands.handle(session, member, body, now)
         if reply is not None:
@@ -164,6 +179,11 @@ def _route_rest(
     if member is None:
         return text("fallback_unknown", language), budgets.STRANGER
     return text("fallback", language), budgets.FALLBACK
+
+
+def _resubscribes(member: Member, body: str) -> bool:
+    """YES from an opted-out member is their opt-in, not words for a facilitator."""
+    return member.status == "opted_out" and keywords.normalise_command(body) in ("YES", "SI")
 
 
 def _join(

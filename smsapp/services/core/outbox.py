@@ -14,6 +14,7 @@ from smsapp.services.core.numbers import sender_for
 KIND_PRIORITY = {
     "crisis": "urgent",
     "escalation": "urgent",
+    "relay": "urgent",  # a case's conversation: a person is waiting for a person
     "reply": "default",
     "system": "default",
     "scheduled": "bulk",

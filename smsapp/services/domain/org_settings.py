@@ -1,10 +1,12 @@
-"""Organisation settings: crisis resources text, quiet hours and the help contact."""
+"""Organisation settings: crisis resources text, quiet hours, the help contact, and what a
+member is told when a facilitator takes their case."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from smsapp.models import Organisation
+from smsapp.services.domain.reach import notices
 from smsapp.services.domain.schedule import validate_org_quiet_hours
 
 MAX_CRISIS_TEXT = 600
@@ -27,6 +29,8 @@ class OrgSettings:
     crisis_text_es: str
     quiet_start: str  # "HH:MM"
     quiet_end: str
+    ack_notice_en: str = ""  # empty: the built-in wording
+    ack_notice_es: str = ""
 
 
 def current(org: Organisation) -> OrgSettings:
@@ -39,6 +43,8 @@ def current(org: Organisation) -> OrgSettings:
         crisis_text_es=org.crisis_text_es or "",
         quiet_start=f"{org.quiet_start:%H:%M}",
         quiet_end=f"{org.quiet_end:%H:%M}",
+        ack_notice_en=org.ack_notice_en or "",
+        ack_notice_es=org.ack_notice_es or "",
     )
 
 
@@ -54,6 +60,12 @@ def update(org: Organisation, values: OrgSettings) -> None:
     for field in ("crisis_text_en", "crisis_text_es"):
         if len(getattr(values, field)) > MAX_CRISIS_TEXT:
             raise SettingsError(f"at most {MAX_CRISIS_TEXT} characters", field)
+    for field in ("ack_notice_en", "ack_notice_es"):
+        if getattr(values, field).strip():
+            try:
+                notices.check_wording(getattr(values, field).strip())
+            except notices.NoticeError as exc:
+                raise SettingsError(str(exc), field) from None
     org.name = values.name.strip()
     org.program_name = values.program_name.strip()
     org.help_contact = values.help_contact.strip()
@@ -61,3 +73,5 @@ def update(org: Organisation, values: OrgSettings) -> None:
     org.crisis_text_en = values.crisis_text_en.strip() or None
     org.crisis_text_es = values.crisis_text_es.strip() or None
     org.quiet_start, org.quiet_end = hours.start, hours.end
+    org.ack_notice_en = values.ack_notice_en.strip() or None
+    org.ack_notice_es = values.ack_notice_es.strip() or None

@@ -67,6 +67,15 @@ class SettingsForm(FlaskForm):
     crisis_text_es = TextAreaField("Crisis resources (Spanish)", validators=[Length(max=600)])
     quiet_start = StringField("Quiet hours start (HH:MM)", validators=[DataRequired()])
     quiet_end = StringField("Quiet hours end (HH:MM)", validators=[DataRequired()])
+    ack_notice_en = TextAreaField(
+        "When a facilitator takes a case, the member is told (English; {facilitator} is "
+        "their first name, {program} the program name; empty: the built-in wording)",
+        validators=[Length(max=320)],
+    )
+    ack_notice_es = TextAreaField(
+        "When a facilitator takes a case, the member is told (Spanish)",
+        validators=[Length(max=320)],
+    )
 
 
 class SeriesForm(FlaskForm):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import Case, CaseEvent, Member, Organisation, OutboxMessage, Timer, User
 from smsapp.services.core import timers
-from smsapp.services.domain.escalation import texts
+from smsapp.services.domain.escalation import hooks, texts
 from smsapp.services.domain.escalation.notify import (
     case_link,
     group_code,
@@ -177,8 +177,12 @@ def can_act_on(session: Session, user: User, case: Case) -> bool:
     return user.id in notified_user_ids(session, case.id)
 
 
-def acknowledge(session: Session, case: Case, user: User, now: datetime) -> bool:
-    """Take the case; False if someone else already has (exactly one ACK wins)."""
+def acknowledge(
+    session: Session, case: Case, user: User, now: datetime, *, announce: bool = True
+) -> bool:
+    """Take the case; False if someone else already has (exactly one ACK wins).
+
+    ``announce``: tell the hooks (the member's notice); DONE on an open case does not."""
     # The conditional UPDATE is the arbiter: two ACKs at once, only one row changes.
     result = session.execute(
         update(Case)
@@ -196,6 +200,8 @@ def acknowledge(session: Session, case: Case, user: User, now: datetime) -> bool
     step = current_step(session, case)
     text_users(session, case, others, texts.taken(case.id, first_name), now, f"s{step}taken")
     _arm(session, case, now + ACK_FOLLOW_UP[case.urgency], now, "remind the person who took it")
+    if announce:
+        hooks.acknowledged(session, case, user, now)
     log.info("case.acked", extra={"case_id": case.id})
     return True
 
@@ -204,7 +210,7 @@ def resolve(session: Session, case: Case, user: User, note: str, now: datetime) 
     """Close the case with the responder's note; False if it was already resolved."""
     if case.status == "resolved":
         return False
-    if case.status == "open" and not acknowledge(session, case, user, now):
+    if case.status == "open" and not acknowledge(session, case, user, now, announce=False):
         session.refresh(case)
     case.status = "resolved"
     case.resolved_at = now
@@ -213,6 +219,7 @@ def resolve(session: Session, case: Case, user: User, note: str, now: datetime) 
     _event(session, case, now, "resolved", user_id=user.id, detail="note added")
     _cancel_steps(session, case)
     _resume_member(session, case, now)
+    hooks.resolved(session, case, user, now)
     log.info("case.resolved", extra={"case_id": case.id})
     return True
 

@@ -23,8 +23,10 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import (
     AuditEntry,
+    Call,
     Case,
     CaseEvent,
+    CaseMessage,
     ConsentRecord,
     FlowSession,
     InboundMessage,
@@ -154,7 +156,8 @@ def _delete(session: Session, model: Any, *conditions: Any) -> int:
 
 
 def _delete_messages(session: Session, member: Member) -> tuple[int, int]:
-    """Texts from and to the member, including those before they were known (their JOIN)."""
+    """Texts from and to the member, including those before they were known (their JOIN),
+    and their cases' conversations (the facilitators' copies of the member's words too)."""
     inbound_rows = or_(
         InboundMessage.member_id == member.id,
         (InboundMessage.member_id.is_(None))
@@ -165,13 +168,38 @@ def _delete_messages(session: Session, member: Member) -> tuple[int, int]:
         ),
     )
     sids = list(session.scalars(select(InboundMessage.message_sid).where(inbound_rows)))
-    outbound = _delete(session, OutboxMessage, OutboxMessage.member_id == member.id)
+    outbound = _delete_conversations(session, member.id)
+    outbound += _delete(session, OutboxMessage, OutboxMessage.member_id == member.id)
     # Inline answers to texts sent before the member existed carry no member id.
     outbound += sum(
         _delete(session, OutboxMessage, OutboxMessage.idempotency_key.in_(keys))
         for keys in _chunks([f"inline:{sid}" for sid in sids], 500)
     )
     return _delete(session, InboundMessage, inbound_rows), outbound
+
+
+def _delete_conversations(session: Session, member_id: int) -> int:
+    """A case's conversation is the member's data: its messages, and the texts that
+    carried the member's words to a facilitator (rows without the member's id)."""
+    case_ids = select(Case.id).where(Case.member_id == member_id)
+    session.execute(
+        update(Call)
+        .where(Call.member_id == member_id)
+        .values(member_id=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    _delete(
+        session,
+        CaseMessage,
+        or_(CaseMessage.member_id == member_id, CaseMessage.case_id.in_(case_ids)),
+    )
+    return _delete(
+        session,
+        OutboxMessage,
+        OutboxMessage.case_id.in_(case_ids),
+        OutboxMessage.kind == "relay",
+        OutboxMessage.member_id.is_(None),
+    )
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import (
     Case,
+    CaseMessage,
     ConsentRecord,
     Group,
     InboundMessage,
@@ -44,6 +45,7 @@ class RetentionCounts:
 
     inbound_bodies: int = 0
     outbox_bodies: int = 0
+    conversation_bodies: int = 0
     mood_scores: int = 0
     case_notes: int = 0
     consent_records: int = 0
@@ -89,6 +91,7 @@ def prune_batch(
     return RetentionCounts(
         inbound_bodies=_blank_inbound(session, org.id, cut.bodies, batch_size),
         outbox_bodies=_blank_outbox(session, org.id, cut.bodies, batch_size),
+        conversation_bodies=_blank_conversations(session, org.id, cut.bodies, batch_size),
         mood_scores=_delete_moods(session, org.id, cut.moods, batch_size),
         case_notes=_blank_case_notes(session, org.id, cut.cases, batch_size),
         consent_records=_delete_old_consent(session, org.id, cut.consent, batch_size),
@@ -153,6 +156,22 @@ def _blank_outbox(session: Session, org_id: int, cutoff: datetime, batch_size: i
         batch_size,
     )
     return _apply(session, update(OutboxMessage).values(body=None), OutboxMessage.id, ids)
+
+
+def _blank_conversations(session: Session, org_id: int, cutoff: datetime, batch_size: int) -> int:
+    """A case's conversation is kept like any text: its words go after the bodies' time."""
+    ids = _ids(
+        session,
+        select(CaseMessage.id)
+        .where(
+            CaseMessage.organisation_id == org_id,
+            CaseMessage.at < cutoff,
+            CaseMessage.body.is_not(None),
+        )
+        .order_by(CaseMessage.id),
+        batch_size,
+    )
+    return _apply(session, update(CaseMessage).values(body=None), CaseMessage.id, ids)
 
 
 def _delete_moods(session: Session, org_id: int, cutoff: datetime, batch_size: int) -> int:

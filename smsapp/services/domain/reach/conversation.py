@@ -1,0 +1,192 @@
+"""The private conversation after an ACK: the member and the facilitator who took their
+case text each other through the organisation's number, by SMS or from the case page.
+
+A case is in conversation while it is open or acknowledged and someone has taken it
+(`acked_by`). Every message is a CaseMessage (body encrypted, in the case's trail as an
+event that names no words) and an outbox text: to the member from the organisation's
+number, signed with the facilitator's first name; to the facilitator with the case
+number, never the member's name or number. The facilitator's own number is never shown
+to the member, and the member's never to the facilitator.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from smsapp.models import Case, CaseEvent, CaseMessage, Member, OutboxMessage, User
+from smsapp.services.core import outbox
+from smsapp.services.domain.reach import notices, texts
+
+log = logging.getLogger(__name__)
+OPEN = ("open", "acked")
+MAX_SMS = 1600  # Twilio refuses longer bodies
+
+
+class NotDelivered(ValueError):
+    """A message the member cannot receive; the text says why, for the facilitator."""
+
+
+def of_member(session: Session, member_id: int) -> Case | None:
+    """The member's case in conversation (taken by someone and not resolved), if any."""
+    return session.scalar(
+        select(Case)
+        .where(Case.member_id == member_id, Case.status.in_(OPEN), Case.acked_by.is_not(None))
+        .order_by(Case.id.desc())
+    )
+
+
+def of_user(session: Session, user: User) -> list[Case]:
+    """The conversations `user` holds, oldest case first."""
+    return list(
+        session.scalars(
+            select(Case)
+            .where(
+                Case.acked_by == user.id,
+                Case.status.in_(OPEN),
+                Case.member_id.is_not(None),
+                Case.organisation_id == user.organisation_id,
+            )
+            .order_by(Case.id)
+        )
+    )
+
+
+def unreachable_reason(member: Member | None) -> str | None:
+    """Why texts cannot reach the member (None when they can)."""
+    if member is None or member.status == "erased" or not member.phone:
+        return "The member can no longer be reached."
+    if member.status == "opted_out":
+        return (
+            "The member has opted out of texts (STOP), so the phone company refuses every "
+            "text to them, the automatic replies included."
+        )
+    return None
+
+
+def to_member(
+    session: Session, case: Case, user: User, body: str, channel: str, now: datetime
+) -> CaseMessage:
+    """The facilitator's message to the case's member, from the organisation's number."""
+    if case.acked_by != user.id or case.status not in OPEN:
+        raise NotDelivered(f"Case {case.id} is not in a conversation of yours.")
+    member = session.get(Member, case.member_id) if case.member_id else None
+    reason = unreachable_reason(member)
+    if reason is not None or member is None:
+        raise NotDelivered(reason or "The member can no longer be reached.")
+    words = body.strip()
+    if not words:
+        raise NotDelivered("Write a message first.")
+    signed = texts.signed(user, words)[:MAX_SMS]
+    row = outbox.queue_message(
+        session,
+        to=member.phone or "",
+        body=signed,
+        kind="relay",
+        key=f"case:{case.id}:msg:{_next_number(session, case)}",
+        now=now,
+        organisation_id=case.organisation_id,
+        member_id=member.id,
+        case_id=case.id,
+    )
+    return _record(session, case, member.id, user.id, "to_member", channel, words, row, now)
+
+
+def from_member(session: Session, case: Case, member: Member, body: str, now: datetime) -> None:
+    """The member's text goes to the facilitator who has the case."""
+    taker = session.get(User, case.acked_by) if case.acked_by else None
+    row = None
+    if taker is not None and taker.active and taker.phone:
+        row = outbox.queue_message(
+            session,
+            to=taker.phone,
+            body=texts.from_member(case.id, body)[:MAX_SMS],
+            kind="relay",
+            key=f"case:{case.id}:msg:{_next_number(session, case)}",
+            now=now,
+            organisation_id=case.organisation_id,
+            user_id=taker.id,
+            case_id=case.id,
+        )
+    _record(session, case, member.id, case.acked_by, "from_member", "sms", body, row, now)
+
+
+def hand_over(session: Session, case: Case, by: User, to: User, now: datetime) -> None:
+    """`to` takes the case (and its conversation) from whoever had it; both are told,
+    and the member learns who will text them now."""
+    if case.status not in OPEN or case.acked_by is None:
+        raise NotDelivered(f"Case {case.id} is not taken by anyone to pass on.")
+    if to.id == case.acked_by or not to.active or to.organisation_id != case.organisation_id:
+        raise NotDelivered("Choose an active colleague who does not have the case yet.")
+    case.acked_by = to.id
+    session.add(
+        CaseEvent(case_id=case.id, at=now, kind="handed", user_id=by.id, detail=f"to user {to.id}")
+    )
+    if to.phone:
+        outbox.queue_message(
+            session,
+            to=to.phone,
+            body=texts.handed_to_you(case.id, by, notices.case_link(session, case)),
+            kind="escalation",
+            key=f"case:{case.id}:handed:{now.isoformat()}:u{to.id}",
+            now=now,
+            organisation_id=case.organisation_id,
+            user_id=to.id,
+            case_id=case.id,
+            priority="urgent",
+        )
+    notices.tell_member_taken(session, case, to, now)
+    log.info("case.handed", extra={"case_id": case.id})
+
+
+def messages(session: Session, case: Case) -> list[tuple[CaseMessage, str, str]]:
+    """The conversation, oldest first: each message, the facilitator's name, its status."""
+    rows = session.execute(
+        select(CaseMessage, User.name, OutboxMessage.status, OutboxMessage.delivery_status)
+        .outerjoin(User, User.id == CaseMessage.user_id)
+        .outerjoin(OutboxMessage, OutboxMessage.id == CaseMessage.outbox_id)
+        .where(CaseMessage.case_id == case.id)
+        .order_by(CaseMessage.at, CaseMessage.id)
+    )
+    return [(m, name or "", delivery or status or "") for m, name, status, delivery in rows]
+
+
+def _next_number(session: Session, case: Case) -> int:
+    count = session.scalar(select(func.count(CaseMessage.id)).where(CaseMessage.case_id == case.id))
+    return int(count or 0) + 1
+
+
+def _record(
+    session: Session,
+    case: Case,
+    member_id: int,
+    user_id: int | None,
+    direction: str,
+    channel: str,
+    body: str,
+    row: OutboxMessage | None,
+    now: datetime,
+) -> CaseMessage:
+    session.flush()
+    message = CaseMessage(
+        case_id=case.id,
+        organisation_id=case.organisation_id,
+        member_id=member_id,
+        user_id=user_id,
+        direction=direction,
+        channel=channel,
+        body=body,
+        outbox_id=row.id if row is not None else None,
+        at=now,
+    )
+    session.add(message)
+    who = f"by user {user_id}" if direction == "to_member" else f"to user {user_id}"
+    where = "from the case page" if channel == "console" else "by SMS"
+    detail = f"{direction.replace('_', ' ')} {who} {where}"
+    if row is None:
+        detail += " (not texted: no phone)"
+    session.add(CaseEvent(case_id=case.id, at=now, kind="message", user_id=user_id, detail=detail))
+    return message
