@@ -45,6 +45,10 @@ def test_simulator_flow_at_phone_size(page: Page, world) -> None:
 
     _text(page, "facilitator", "ACK")
     expect(_last(page, "facilitator")).to_contain_text("is yours")
+    expect(_last(page, "member")).to_contain_text("has your message")
+    # While the conversation lasts, automation is paused; DONE ends it.
+    _text(page, "facilitator", "DONE talked, all good")
+    expect(_last(page, "facilitator")).to_contain_text("resolved")
 
     upcoming = page.locator("[data-next] .next-item").first
     for _ in range(8):

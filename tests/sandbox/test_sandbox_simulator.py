@@ -63,6 +63,9 @@ def test_join_yes_checkin_talk_ack_and_the_next_reminder(runtime, world, transpo
     with runtime.session() as s:
         case = s.get(Case, int(case_id))
         assert case is not None and case.status == "acked"
+    assert any("has your message" in body for _, body in _texts(runtime, box, "member"))
+    # While the conversation lasts, automation is paused; DONE ends it.
+    assert "resolved" in _send(runtime, box, "facilitator", f"DONE {case_id} talked, all good")
 
     _jump_to_reminder(runtime, box)
     assert any("Reminder: Sandbox meets" in body for _, body in _texts(runtime, box, "member"))
