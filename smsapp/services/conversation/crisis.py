@@ -10,7 +10,6 @@ import logging
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Member, Organisation, User
@@ -29,24 +28,33 @@ def _lexicon(extra: str) -> Lexicon:
 
 
 def screen_and_respond(
-    session: Session, phone: str, body: str, member: Member | None, now: datetime
+    session: Session,
+    phone: str,
+    body: str,
+    member: Member | None,
+    now: datetime,
+    *,
+    organisation: Organisation | None,
+    staff: User | None = None,
 ) -> str | None:
     """The crisis reply if the text screens positive, else None.
 
-    Staff commands (``DONE 4 she is safe now``) describe members and are not screened;
-    anything else from staff that screens positive gets the resources, without a case.
+    `organisation` owns the texted number (None: nobody does; the resources are still
+    given). Staff commands (``DONE 4 she is safe now``) describe members and are not
+    screened; anything else from staff that screens positive gets the resources, without
+    a case. A sender the organisation does not know gets one open case per organisation.
     """
-    staff = directory.user_by_phone(session, phone) if member is None else None
     if staff is not None and _is_staff_command(body):
         return None
-    org = _organisation(session, member, staff)
+    org = organisation
     result = screen(body, _lexicon(org.lexicon_extra if org else ""))
     if not result.positive:
         return None
     language = member.language if member else (result.language or "en")
     if staff is not None:
         return crisis_reply(org, language, reachable=False)
-    reachable = _escalate(session, org, member, result, now)
+    stranger = directory.phone_hash(phone) if member is None else None
+    reachable = _escalate(session, org, member, stranger, result, now)
     reply = crisis_reply(org, language, reachable)
     if member is not None:
         member.automation_paused = True
@@ -73,6 +81,7 @@ def _escalate(
     session: Session,
     org: Organisation | None,
     member: Member | None,
+    stranger: str | None,
     result: RiskResult,
     now: datetime,
 ) -> bool:
@@ -98,6 +107,7 @@ def _escalate(
             reason=reason,
             now=now,
             organisation_id=org.id,
+            phone_hash=stranger,
         )
         queued = session.info.pop(_TO_ENQUEUE, [])
         savepoint.commit()
@@ -139,14 +149,3 @@ def _is_staff_command(body: str) -> bool:
     from smsapp.services.conversation.facilitator_commands import is_command
 
     return is_command(body)
-
-
-def _organisation(
-    session: Session, member: Member | None, staff: User | None
-) -> Organisation | None:
-    """The sender's organisation; for a stranger, the first organisation (the line's owner)."""
-    if member is not None:
-        return session.get(Organisation, member.organisation_id)
-    if staff is not None:
-        return session.get(Organisation, staff.organisation_id)
-    return session.scalar(select(Organisation).order_by(Organisation.id).limit(1))

@@ -65,6 +65,8 @@ _VIEW_MODULES = (
     "dashboard",
     "cases",
     "members",
+    "member_page",
+    "case_reach",
     "groups",
     "meetings",
     "messages",
