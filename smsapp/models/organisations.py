@@ -72,6 +72,9 @@ class Group(Base):
     checkin_days: Mapped[str] = mapped_column(String(7), default="")  # "024" = Mon, Wed, Fri
     checkin_time: Mapped[time | None] = mapped_column(Time)
     sandbox: Mapped[bool] = mapped_column(default=False)
+    # The group's own crisis resources (None: the organisation's, then its country's).
+    crisis_text_en: Mapped[str | None] = mapped_column(Text)
+    crisis_text_es: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
 
     organisation: Mapped[Organisation] = relationship(back_populates="groups")

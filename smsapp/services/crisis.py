@@ -13,9 +13,9 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smsapp.models import Member, Organisation, User
+from smsapp.models import Group, Member, Organisation, User
 from smsapp.services import consent, directory, escalation, keywords
-from smsapp.services.risk import Lexicon, RiskResult, load_lexicon, screen
+from smsapp.services.risk import Lexicon, RiskResult, load_lexicon, resources, screen
 from smsapp.services.texts import text
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,8 @@ def screen_and_respond(
     if staff is not None:
         return crisis_reply(org, language, reachable=False)
     reachable = _escalate(session, org, member, result, now)
-    reply = crisis_reply(org, language, reachable)
+    group = session.get(Group, member.group_id) if member and member.group_id else None
+    reply = crisis_reply(org, language, reachable, group)
     if member is not None:
         member.automation_paused = True
         member.updated_at = now
@@ -54,14 +55,17 @@ def screen_and_respond(
     return reply
 
 
-def crisis_reply(org: Organisation | None, language: str, reachable: bool) -> str:
-    """Automated, resources first, no method detail; 'alerted' only when someone is reachable."""
-    custom = None
-    if org is not None:
-        custom = org.crisis_text_es if language == "es" else org.crisis_text_en
+def crisis_reply(
+    org: Organisation | None, language: str, reachable: bool, group: Group | None = None
+) -> str:
+    """Automated, resources first, no method detail; 'alerted' only when someone is reachable.
+
+    The resources are the group's, the organisation's, or its country's (see
+    ``risk.resources``): a member in the UK is never told to call a US number.
+    """
     parts = [
         text("crisis_intro", language),
-        (custom or "").strip() or text("crisis_default", language),
+        resources.resources_text(org, group, language),
     ]
     if reachable:
         parts.append(text("crisis_alerted", language))

@@ -9,12 +9,14 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from smsapp.models import Group, User
+from smsapp.models import Group, Organisation, User
 from smsapp.services.escalation import policy
 from smsapp.services.escalation.policy import LevelSpec
+from smsapp.services.risk import resources
 from smsapp.services.schedule import validate_tz
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,20}$")
+MAX_CRISIS_TEXT = 600
 
 
 class GroupError(ValueError):
@@ -31,10 +33,20 @@ class GroupInput:
     name: str
     tz: str
     facilitator_ids: tuple[int, ...] = ()
+    # The group's own crisis resources; None leaves them as they are, "" clears them.
+    crisis_text_en: str | None = None
+    crisis_text_es: str | None = None
 
 
 def create_group(session: Session, organisation_id: int, data: GroupInput, now: datetime) -> Group:
-    """A new group with the default escalation policy (its facilitators, then on call)."""
+    """A new group with the default escalation policy (its facilitators, then on call).
+
+    Refused while a member of it could not be given real crisis resources: the
+    organisation's country has no built-in entry and the organisation wrote none.
+    """
+    org = session.get(Organisation, organisation_id)
+    if org is not None and not resources.can_go_live(org):
+        raise GroupError(resources.missing_resources_message(org))
     group = Group(organisation_id=organisation_id, code="", name="", tz="UTC", created_at=now)
     _apply(session, group, organisation_id, data)
     session.add(group)
@@ -82,6 +94,17 @@ def _apply(session: Session, group: Group, organisation_id: int, data: GroupInpu
         raise GroupError(str(exc), "tz") from None
     group.code = code
     group.name = data.name.strip()[:120]
+    _apply_crisis_texts(group, data)
+
+
+def _apply_crisis_texts(group: Group, data: GroupInput) -> None:
+    for field in ("crisis_text_en", "crisis_text_es"):
+        value = getattr(data, field)
+        if value is None:
+            continue
+        if len(value) > MAX_CRISIS_TEXT:
+            raise GroupError(f"at most {MAX_CRISIS_TEXT} characters", field)
+        setattr(group, field, value.strip() or None)
 
 
 def _set_facilitators(session: Session, group: Group, user_ids: tuple[int, ...]) -> None:

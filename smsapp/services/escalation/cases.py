@@ -13,7 +13,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from smsapp.models import Case, CaseEvent, Member, Organisation, OutboxMessage, Timer, User
+from smsapp.models import (
+    Case,
+    CaseEvent,
+    Group,
+    Member,
+    Organisation,
+    OutboxMessage,
+    Timer,
+    User,
+)
 from smsapp.services import timers
 from smsapp.services.escalation import texts
 from smsapp.services.escalation.notify import (
@@ -283,10 +292,11 @@ def _resend_resources(session: Session, case: Case, now: datetime) -> None:
     if member is None or not member.phone:
         return
     org = session.get(Organisation, case.organisation_id)
+    group = session.get(Group, member.group_id) if member.group_id else None
     outbox.queue_message(
         session,
         to=member.phone,
-        body=crisis.crisis_reply(org, member.language, reachable=False),
+        body=crisis.crisis_reply(org, member.language, reachable=False, group=group),
         kind="crisis",
         key=f"case:{case.id}:resources",
         now=now,
