@@ -41,7 +41,7 @@ from smsapp.jobs.tick import tick  # noqa: E402
 from smsapp.migrate import upgrade  # noqa: E402
 from smsapp.models import Group, Member, Organisation, OutboxMessage, User  # noqa: E402
 from smsapp.runtime import Runtime  # noqa: E402
-from smsapp.services import consent, directory  # noqa: E402
+from smsapp.services.core import consent, directory  # noqa: E402
 from smsapp.transport.base import SendResult  # noqa: E402
 
 AUTH_TOKEN = "bench-crisis-token"

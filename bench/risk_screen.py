@@ -4,7 +4,7 @@ import csv
 import time
 from pathlib import Path
 
-from smsapp.services.risk import load_lexicon, screen
+from smsapp.services.domain.risk import load_lexicon, screen
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "services" / "risk" / "data" / "labelled.csv"
 

@@ -40,8 +40,9 @@ from smsapp.crypto import Keyring  # noqa: E402
 from smsapp.migrate import upgrade  # noqa: E402
 from smsapp.models import FlowSession, Group, Member, Organisation, OutboxMessage, Timer  # noqa: E402
 from smsapp.runtime import Runtime  # noqa: E402
-from smsapp.services import directory, schedule_planner, timers  # noqa: E402
-from smsapp.services.schedule import to_utc  # noqa: E402
+from smsapp.services.core import directory, timers  # noqa: E402
+from smsapp.services.domain.planning import planner as schedule_planner  # noqa: E402
+from smsapp.services.domain.schedule import to_utc  # noqa: E402
 
 NY = "America/New_York"
 EVENING = datetime(2026, 3, 2, 18, 0)  # planning time, local: the check-ins are due at 19:00
@@ -123,7 +124,7 @@ def replan_next_day(runtime: Runtime) -> int:
 
 def fire_sample(runtime: Runtime, count: int, batch: int = 100) -> int:
     """Fire `count` check-in timers at 19:00, `batch` per transaction (a batched timer job)."""
-    import smsapp.services.handlers  # noqa: F401  (registers the timer kinds)
+    import smsapp.services.conversation.timer_handlers  # noqa: F401  (registers the timer kinds)
 
     due = to_utc(EVENING + timedelta(hours=1), NY)
     with runtime.session() as s:

@@ -14,7 +14,8 @@ from smsapp.crypto import Keyring
 from smsapp.migrate import upgrade
 from smsapp.models import Group, Member, Organisation
 from smsapp.runtime import Runtime
-from smsapp.services import consent, conversations, directory
+from smsapp.services.conversation import conversations
+from smsapp.services.core import consent, directory
 
 AUTH_TOKEN = "bench-auth-token"
 PUBLIC = "http://127.0.0.1:8000"

@@ -1,4 +1,9 @@
-"""Running Alembic from the app: `smsapp db upgrade` and the test suite use this."""
+"""Running Alembic from the app: `smsapp db upgrade` and the test suite use this.
+
+The migrations live in the repository's top-level `migrations/` folder; an installed
+wheel carries the same files as the `smsapp.migrations` package. Either is found, so
+`smsapp db upgrade` works from a checkout and from any directory after `pip install`.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,20 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+
+
+def migrations_folder() -> Path:
+    for candidate in (PACKAGE.parent / "migrations", PACKAGE / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise FileNotFoundError("the smsapp migrations are missing from this installation")
 
 
 def alembic_config(engine: Engine) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config = Config()
+    config.set_main_option("script_location", str(migrations_folder()))
+    config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
     config.attributes["url"] = engine.url.render_as_string(hide_password=False)
     return config
 

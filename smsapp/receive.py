@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import InboundMessage
 from smsapp.runtime import Runtime
-from smsapp.services import directory, inbound
-from smsapp.services.outbox import record_inline_reply
+from smsapp.services.conversation import router as inbound
+from smsapp.services.core import directory
+from smsapp.services.core.outbox import record_inline_reply
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def _stored_reply(session: Session, sid: str) -> Received | None:
 
 def _safe_outcome(runtime: Runtime, session: Session, phone: str, body: str) -> inbound.Outcome:
     """Routing failed: the message is still stored, and a crisis still gets resources."""
-    from smsapp.services import crisis
+    from smsapp.services.conversation import crisis
 
     try:
         member = directory.member_by_phone(session, phone)

@@ -16,8 +16,8 @@ from smsapp.accounts import hash_password
 from smsapp.jobs.drain import drain
 from smsapp.models import Group, Member, Organisation, User
 from smsapp.runtime import Runtime
-from smsapp.services import consent, directory
-from smsapp.services.escalation.policy import LevelSpec, set_policy
+from smsapp.services.core import consent, directory
+from smsapp.services.domain.escalation.policy import LevelSpec, set_policy
 from smsapp.transport.local import LocalTransport
 
 PASSWORD = "correct horse battery staple"

@@ -37,7 +37,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
-    from smsapp.services.transcripts import TranscriptError, run_file
+    from smsapp.testing.transcripts import TranscriptError, run_file
 
     failed = 0
     for path in args.files:

@@ -7,7 +7,7 @@ import argparse
 from smsapp import commands
 from smsapp.crypto import ENV_VAR, Keyring
 from smsapp.db import Base
-from smsapp.services.privacy import rotation
+from smsapp.services.domain.privacy import rotation
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

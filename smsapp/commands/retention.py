@@ -6,7 +6,7 @@ import argparse
 
 from smsapp import commands
 from smsapp.jobs.retention import run_retention
-from smsapp.services.privacy.retention import DEFAULT_BATCH_SIZE
+from smsapp.services.domain.privacy.retention import DEFAULT_BATCH_SIZE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from smsapp import commands
 from smsapp.models import User
 from smsapp.runtime import Runtime
-from smsapp.services import api_tokens
+from smsapp.services.domain import api_tokens
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -16,7 +16,7 @@ from smsapp.models import Organisation, User
 from smsapp.models.users import ROLES
 from smsapp.phones import normalise_phone
 from smsapp.runtime import Runtime
-from smsapp.services import directory
+from smsapp.services.core import directory
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -16,9 +16,9 @@ from smsapp.accounts import hash_password
 from smsapp.config import Settings
 from smsapp.models import Group, MeetingSeries, Member, Organisation, User
 from smsapp.sandbox import simulator
-from smsapp.services import consent, directory
-from smsapp.services.escalation.policy import LevelSpec, set_policy
-from smsapp.services.schedule.recurrence import rrule_weekly
+from smsapp.services.core import consent, directory
+from smsapp.services.domain.escalation.policy import LevelSpec, set_policy
+from smsapp.services.domain.schedule.recurrence import rrule_weekly
 
 ORG_NAME = "Riverside Peer Support"
 PASSWORD = "riverside-demo-2026"
@@ -184,7 +184,7 @@ def _member(
     session.add(member)
     session.flush()
     consent.record_opt_in(session, member, now, method="console", disclosure="demo", version="demo")
-    from smsapp.services.schedule_plan import plan_member
+    from smsapp.services.domain.planning.member_plan import plan_member
 
     plan_member(session, member, now)
     return member

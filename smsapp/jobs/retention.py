@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from smsapp.models import Organisation
 from smsapp.runtime import Runtime, current_runtime
-from smsapp.services.privacy import retention
+from smsapp.services.domain.privacy import retention
 
 log = logging.getLogger(__name__)
 MAX_BATCHES = 100_000  # a guard against a rule that never runs out of rows

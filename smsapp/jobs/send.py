@@ -19,8 +19,8 @@ from smsapp.jobs.queues import queue
 from smsapp.models import Group, Member, OutboxMessage
 from smsapp.runtime import Runtime, current_runtime
 from smsapp.sandbox.routing import is_sandbox_send, sandbox_transport
-from smsapp.services import delivery
-from smsapp.services.throttle import take_slot
+from smsapp.services.core import delivery
+from smsapp.services.core.throttle import take_slot
 from smsapp.transport.base import SendResult, SmsTransport, TransportError
 
 

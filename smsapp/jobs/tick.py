@@ -14,7 +14,8 @@ from smsapp.db import is_postgres
 from smsapp.jobs.queues import enqueue_sends, enqueue_timer, queue
 from smsapp.models import OutboxMessage
 from smsapp.runtime import Runtime
-from smsapp.services import delivery, schedule_planner, timers
+from smsapp.services.core import delivery, timers
+from smsapp.services.domain.planning import planner as schedule_planner
 
 REENQUEUE_GRACE = timedelta(seconds=60)
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from smsapp.runtime import Runtime, current_runtime
-from smsapp.services import timers
+from smsapp.services.core import timers
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +16,7 @@ def fire_timer(timer_id: int) -> None:
 
 
 def run_timer(runtime: Runtime, timer_id: int) -> None:
-    import smsapp.services.handlers  # noqa: F401  (registers every timer kind's handler)
+    import smsapp.services.conversation.timer_handlers  # noqa: F401  (registers every timer kind's handler)
 
     now = runtime.now()
     with runtime.session() as session:

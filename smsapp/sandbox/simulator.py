@@ -23,9 +23,9 @@ from smsapp.phones import mask_phone
 from smsapp.receive import receive_sms
 from smsapp.runtime import Runtime
 from smsapp.sandbox import timeline
-from smsapp.services import consent, directory
-from smsapp.services.escalation.policy import LevelSpec, set_policy
-from smsapp.services.schedule.localtime import format_local
+from smsapp.services.core import consent, directory
+from smsapp.services.domain.escalation.policy import LevelSpec, set_policy
+from smsapp.services.domain.schedule.localtime import format_local
 
 # 555-0100..0199 are fictional in every North American area code: never a real phone.
 FAKE_AREA_CODES = ("212", "312", "415", "617", "303", "206", "512", "702", "808", "907")
@@ -217,8 +217,8 @@ def _sandbox_group(session: Session, org: Organisation, now: datetime) -> Group:
 
 def _weekly_meeting(session: Session, group: Group, now: datetime) -> None:
     from smsapp.models import MeetingSeries
-    from smsapp.services.schedule.localtime import to_local
-    from smsapp.services.schedule.recurrence import rrule_weekly
+    from smsapp.services.domain.schedule.localtime import to_local
+    from smsapp.services.domain.schedule.recurrence import rrule_weekly
 
     local = to_local(now, group.tz)
     weekday = (local.weekday() + 3) % 7  # three days ahead, so its reminders come soon
@@ -237,7 +237,7 @@ def _weekly_meeting(session: Session, group: Group, now: datetime) -> None:
 
 
 def _plan(session: Session, member: Member, now: datetime) -> None:
-    from smsapp.services.schedule_plan import plan_member
+    from smsapp.services.domain.planning.member_plan import plan_member
 
     plan_member(session, member, now)
 

@@ -19,7 +19,7 @@ from smsapp.jobs.timers import run_timer
 from smsapp.models import Case, Member, OutboxMessage, Timer, group_facilitators
 from smsapp.runtime import Runtime
 from smsapp.sandbox.clock import SandboxClock
-from smsapp.services.schedule_plan import plan_member
+from smsapp.services.domain.planning.member_plan import plan_member
 
 MAX_STEPS = 500  # an unacknowledged case re-notifies every few minutes; stop somewhere
 MAX_ROUNDS = 20

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from smsapp.services import api_tokens
+from smsapp.services.domain import api_tokens
 from smsapp.web.api import register as register_api
 from tests.factories import World
 

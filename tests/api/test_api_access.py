@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from smsapp.services import api_tokens, escalation
+from smsapp.services.domain import api_tokens, escalation
 from smsapp.web.api import PUBLIC_ENDPOINTS
 from tests.factories import World
 

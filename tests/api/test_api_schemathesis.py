@@ -21,7 +21,7 @@ from schemathesis import GenerationMode
 from schemathesis.core.result import Err
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from smsapp.services import api_tokens
+from smsapp.services.domain import api_tokens
 from tests.factories import World
 
 BOUNDED = settings(

@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from smsapp.models import AuditEntry, Member
-from smsapp.services import flow_editor, meetings, outbox
+from smsapp.services.core import outbox
+from smsapp.services.domain import flow_editor, meetings
 from tests.factories import PHONES
 
 
@@ -135,7 +136,7 @@ def test_a_coordinator_makes_and_revokes_a_token_in_the_console(api, api_app, wo
     listing = carol.get("/console/tokens").get_data(as_text=True)
     assert "weekly report" in listing and token not in listing
     with world.runtime.session() as s:
-        from smsapp.services import api_tokens
+        from smsapp.services.domain import api_tokens
 
         [row, *_] = api_tokens.tokens_of(s, s.merge(world.users["carol"]))
     assert _signed_in(api_app, world, "alice").get("/console/tokens").status_code == 403

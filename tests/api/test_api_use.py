@@ -9,7 +9,7 @@ from sqlalchemy import select
 from smsapp.cli import main
 from smsapp.commands import tokens as tokens_command
 from smsapp.models import AuditEntry, Member, MoodScore
-from smsapp.services import escalation
+from smsapp.services.domain import escalation
 from tests.factories import PHONES
 
 

@@ -11,8 +11,8 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 
 from smsapp.models import Member
-from smsapp.services import escalation, meetings
-from smsapp.services.checkins import record_mood
+from smsapp.services.domain import escalation, meetings
+from smsapp.services.domain.checkins import record_mood
 from tests.browser.browser_helpers import horizontal_overflow, log_in, screenshot
 
 COORDINATOR_PAGES = (  # screenshot name, path, the page's heading, something it must show

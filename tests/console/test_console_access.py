@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from smsapp.models import Member
-from smsapp.services import escalation
+from smsapp.services.domain import escalation
 
 PUBLIC = {"console.login", "console.logout", "console.home", "console.static"}
 # Pages anyone logged in may open: each shows only what the viewer may see.

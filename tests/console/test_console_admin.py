@@ -290,7 +290,7 @@ def test_opt_out_list(browser: Any, world: Any, phones: Any) -> None:
 def test_csv_import_crash_leaves_nothing_half_imported(
     browser: Any, world: Any, monkeypatch: Any
 ) -> None:
-    from smsapp.services import members as member_service
+    from smsapp.services.domain import members as member_service
 
     real = member_service.add_member
     calls = []

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from smsapp.models import AuditEntry, Case, Member, MoodScore
-from smsapp.services import escalation
+from smsapp.services.domain import escalation
 
 
 def _open(world: Any, who: str, urgency: str = "urgent", reason: str = "asked for help") -> int:

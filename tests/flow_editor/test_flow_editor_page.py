@@ -3,7 +3,7 @@ use for a group; coordinators only, and nothing of another organisation's."""
 
 from __future__ import annotations
 
-from smsapp.services import flow_editor
+from smsapp.services.domain import flow_editor
 from tests.factories import PASSWORD, make_user
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from smsapp.models import Member
-from smsapp.services import conversations, flow_editor
-from smsapp.services.flow_editor import PublishRefused
+from smsapp.services.conversation import conversations
+from smsapp.services.domain import flow_editor
+from smsapp.services.domain.flow_editor import PublishRefused
 from tests.factories import World
 
 BROKEN_ROUTE = "- {type: number, min: 4, max: 5, to: good}"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from smsapp.jobs.send import deliver
 from smsapp.models import Member, OutboxMessage
-from smsapp.services import outbox
+from smsapp.services.core import outbox
 from smsapp.transport.base import TransportError
 from tests.factories import PHONES
 
@@ -89,7 +89,7 @@ def test_flushed_redis_loses_nothing(runtime, world, phones, clock):
 
 
 def test_worker_killed_after_claim_is_recovered_after_the_lease(runtime, world, phones, clock):
-    from smsapp.services import delivery
+    from smsapp.services.core import delivery
 
     row_id = _queue(runtime, world)
     runtime.redis.flushdb()
@@ -104,7 +104,7 @@ def test_worker_killed_after_claim_is_recovered_after_the_lease(runtime, world, 
 
 
 def test_worker_killed_after_sending_does_not_send_twice(runtime, world, phones, clock, transport):
-    from smsapp.services import delivery
+    from smsapp.services.core import delivery
 
     row_id = _queue(runtime, world)
     runtime.redis.flushdb()

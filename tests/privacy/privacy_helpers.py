@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, MeetingSeries, Member, MoodScore, Rsvp, User
-from smsapp.services import checkins, conversations, escalation, outbox, timers
+from smsapp.services.conversation import conversations
+from smsapp.services.core import outbox, timers
+from smsapp.services.domain import checkins, escalation
 from tests.factories import World
 
 NAME = "Zebediah Quartermain"

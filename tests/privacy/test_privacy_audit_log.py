@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, update
 from smsapp.db import Base
 from smsapp.models import AuditEntry
 from smsapp.models.audit import AuditImmutableError
-from smsapp.services import audit
+from smsapp.services.core import audit
 
 AUDIT_TABLE = Base.metadata.tables["audit_log"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from smsapp.db import Base
-from smsapp.services.privacy.rotation import encrypted_tables
+from smsapp.services.domain.privacy.rotation import encrypted_tables
 from tests.factories import PHONES
 from tests.privacy.privacy_helpers import (
     CASE_NOTE,
@@ -84,7 +84,7 @@ def test_the_application_reads_plaintext_back(phones, runtime, world):
 
 
 def test_phone_lookups_are_an_equality_on_a_keyed_hash(runtime, world):
-    from smsapp.services import directory
+    from smsapp.services.core import directory
 
     [stored] = _raw_where(runtime, world.members["sam"].id)
     assert stored["phone_hash"] == directory.phone_hash(PHONES["sam"])

@@ -11,7 +11,7 @@ from smsapp import cli, commands
 from smsapp.crypto import Keyring, set_keyring
 from smsapp.db import Base
 from smsapp.models import Case, FlowSession, InboundMessage, Member, MoodScore
-from smsapp.services.privacy import rotation
+from smsapp.services.domain.privacy import rotation
 from tests.factories import PHONES
 from tests.privacy.privacy_helpers import CASE_NOTE, MOOD_NOTE, NAME, plant_member_data
 

@@ -16,7 +16,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from smsapp.logging_setup import configure_logging
-from smsapp.services import delivery, inbound, outbox
+from smsapp.services.conversation import router as inbound
+from smsapp.services.core import delivery, outbox
 from smsapp.transport.base import TransportError
 from tests.privacy.privacy_helpers import member
 
@@ -70,7 +71,7 @@ def _join(phones):
 
 def _queue_to_planted(runtime, key):
     from smsapp.models import Member
-    from smsapp.services import directory
+    from smsapp.services.core import directory
 
     with runtime.session() as s:
         planted: Member | None = directory.member_by_phone(s, PHONE)

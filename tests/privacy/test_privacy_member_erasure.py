@@ -20,8 +20,8 @@ from smsapp.models import (
     Rsvp,
     Timer,
 )
-from smsapp.services import directory
-from smsapp.services.privacy import erasure
+from smsapp.services.core import directory
+from smsapp.services.domain.privacy import erasure
 from tests.factories import PHONES
 from tests.privacy.privacy_helpers import member, plant_member_data
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from smsapp.services.privacy.export import export_member, to_csv, to_json
+from smsapp.services.domain.privacy.export import export_member, to_csv, to_json
 from tests.factories import PHONES
 from tests.privacy.privacy_helpers import MOOD_NOTE, NAME, OUTBOUND, plant_member_data
 

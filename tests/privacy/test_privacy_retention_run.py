@@ -17,7 +17,8 @@ from smsapp.models import (
     Organisation,
     OutboxMessage,
 )
-from smsapp.services import checkins, escalation, outbox
+from smsapp.services.core import outbox
+from smsapp.services.domain import checkins, escalation
 from tests.privacy.privacy_helpers import member, user
 
 DAY = timedelta(days=1)

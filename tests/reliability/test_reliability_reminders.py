@@ -27,8 +27,9 @@ from smsapp.jobs.drain import drain
 from smsapp.jobs.tick import tick
 from smsapp.jobs.timers import run_timer
 from smsapp.models import Group, Member, OutboxMessage, Timer
-from smsapp.services import directory, meetings
-from smsapp.services.schedule import to_local
+from smsapp.services.core import directory
+from smsapp.services.domain import meetings
+from smsapp.services.domain.schedule import to_local
 from smsapp.transport.twilio import TwilioTransport
 from tests.stand_ins import TwilioStandIn, serve_twilio
 

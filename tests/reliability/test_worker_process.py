@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 
 from smsapp.models import OutboxMessage
-from smsapp.services import outbox
+from smsapp.services.core import outbox
 from tests.factories import PHONES
 from tests.stand_ins import serve_twilio
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from smsapp.models import Case, Group, MeetingSeries, MoodScore, Rsvp
-from smsapp.services import reports
+from smsapp.services.domain import reports
 from tests.factories import World, make_member
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # Monday 10:00 in New York

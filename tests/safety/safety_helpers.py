@@ -10,7 +10,7 @@ from twilio.request_validator import RequestValidator
 
 from smsapp.models import Case, Member, OutboxMessage
 from smsapp.runtime import Runtime
-from smsapp.services import conversations
+from smsapp.services.conversation import conversations
 from tests.factories import World
 
 CRISIS = "I can't do this anymore, I want to end it all"

@@ -9,8 +9,13 @@ from sqlalchemy import select
 
 from smsapp.models import Case, CaseEvent, Group, User
 from smsapp.receive import receive_sms
-from smsapp.services import directory
-from smsapp.services.escalation import LevelSpec, PolicyError, set_policy, time_to_acknowledge
+from smsapp.services.core import directory
+from smsapp.services.domain.escalation import (
+    LevelSpec,
+    PolicyError,
+    set_policy,
+    time_to_acknowledge,
+)
 from tests.factories import PHONES
 from tests.safety.safety_helpers import CRISIS, assert_private, cases, minutes
 

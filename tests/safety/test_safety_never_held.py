@@ -11,7 +11,7 @@ from sqlalchemy import select
 from smsapp.jobs.tick import REENQUEUE_GRACE
 from smsapp.models import OutboxMessage
 from smsapp.runtime import Runtime
-from smsapp.services import outbox
+from smsapp.services.core import outbox
 from tests.safety.safety_helpers import (
     CRISIS,
     cases,

@@ -85,7 +85,7 @@ def _jump_to_reminder(runtime, box):
 def test_advancing_the_sandbox_never_fires_real_members_timers(runtime, world):
     box = _sandbox(runtime, world, active=True)
     with runtime.session() as s:
-        from smsapp.services import timers
+        from smsapp.services.core import timers
 
         sam = world.members["sam"]
         timers.schedule(

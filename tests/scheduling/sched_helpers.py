@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from smsapp.models import Group, Member, OutboxMessage, Timer
-from smsapp.services import meetings
-from smsapp.services.schedule import to_local
+from smsapp.services.domain import meetings
+from smsapp.services.domain.schedule import to_local
 
 
 def run_until(phones, clock, runtime, until: datetime) -> None:
@@ -56,7 +56,7 @@ def local_times(rows: list[OutboxMessage], tz: str) -> list[str]:
 
 def weekly_meeting(runtime, group: Group, start_local: str, clock, **kw) -> int:
     """Add a weekly meeting on the weekday of `start_local`; returns the series id."""
-    from smsapp.services.schedule import rrule_weekly
+    from smsapp.services.domain.schedule import rrule_weekly
 
     weekday = datetime.fromisoformat(start_local).weekday()
     with runtime.session() as s:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from smsapp.db import is_postgres
 from smsapp.jobs.tick import tick
 from smsapp.models import OutboxMessage, Timer
-from smsapp.services import outbox, timers
-from smsapp.services.schedule_planner import claim_run
+from smsapp.services.core import outbox, timers
+from smsapp.services.domain.planning.planner import claim_run
 from tests.factories import PHONES
 
 

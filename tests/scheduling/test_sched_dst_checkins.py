@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from smsapp.services.schedule import to_utc
+from smsapp.services.domain.schedule import to_utc
 from tests.scheduling.sched_helpers import local_times, run_until, sent_to, set_group
 
 NEW_YORK, LONDON = "America/New_York", "Europe/London"

@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from smsapp.models import Group, MeetingSeries
-from smsapp.services import meetings
-from smsapp.services.schedule import rrule_weekly, to_utc
+from smsapp.services.domain import meetings
+from smsapp.services.domain.schedule import rrule_weekly, to_utc
 from tests.scheduling.sched_helpers import run_until, sent_to
 
 NY = "America/New_York"

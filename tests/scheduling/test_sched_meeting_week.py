@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from smsapp.models import Group, MeetingSeries, Rsvp
-from smsapp.services import meetings
+from smsapp.services.domain import meetings
 from tests.factories import make_member
 from tests.scheduling.sched_helpers import run_until, sent_to, set_group, weekly_meeting
 

@@ -9,8 +9,9 @@ from sqlalchemy import func, select, update
 from smsapp.jobs.queues import enqueue_timer
 from smsapp.jobs.timers import run_timer
 from smsapp.models import Group, MoodScore, OutboxMessage, Rsvp, Timer
-from smsapp.services import meetings, timers
-from smsapp.services.schedule_planner import plan_all
+from smsapp.services.core import timers
+from smsapp.services.domain import meetings
+from smsapp.services.domain.planning.planner import plan_all
 from tests.scheduling.sched_helpers import run_until, sent_to
 
 CHECKIN = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)  # Mon 19:00 New York

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from smsapp.models import Group, Organisation
-from smsapp.services import meetings
+from smsapp.services.domain import meetings
 from tests.scheduling.sched_helpers import run_until, sent_to, set_group, set_member, weekly_meeting
 
 

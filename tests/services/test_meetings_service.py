@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from smsapp.models import Group, Timer
-from smsapp.services import meetings
-from smsapp.services.meetings import MeetingError
-from smsapp.services.schedule import rrule_monthly_nth_weekday, rrule_weekly
+from smsapp.services.domain import meetings
+from smsapp.services.domain.meetings import MeetingError
+from smsapp.services.domain.schedule import rrule_monthly_nth_weekday, rrule_weekly
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from smsapp.cli import main
-from smsapp.services.transcripts import TranscriptError, matches, parse, run_file, run_text
+from smsapp.testing.transcripts import TranscriptError, matches, parse, run_file, run_text
 
 TRANSCRIPTS = Path(__file__).resolve().parents[2] / "smsapp" / "flows" / "transcripts"
 SHIPPED = sorted(TRANSCRIPTS.glob("*.txt"))

@@ -1,4 +1,4 @@
-"""The API's use of the access rules in smsapp.services.visibility.
+"""The API's use of the access rules in smsapp.services.domain.visibility.
 
 Anything outside the caller's reach answers 404, exactly like something that does not
 exist, so an outsider learns nothing (not even that an id is taken).
@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import Case, Group, Member, User
 from smsapp.phones import MASK
-from smsapp.services import audit, visibility
+from smsapp.services.core import audit
+from smsapp.services.domain import visibility
 from smsapp.web.runtime import runtime
 
 

@@ -6,7 +6,7 @@ from flask import g, request
 from sqlalchemy.orm import Session
 
 from smsapp.models import User
-from smsapp.services import api_tokens
+from smsapp.services.domain import api_tokens
 from smsapp.web.runtime import runtime
 
 

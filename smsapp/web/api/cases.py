@@ -6,8 +6,8 @@ from flask import abort
 from sqlalchemy import select
 
 from smsapp.models import Case
-from smsapp.services import escalation, visibility
-from smsapp.services.escalation.cases import can_act_on
+from smsapp.services.domain import escalation, visibility
+from smsapp.services.domain.escalation.cases import can_act_on
 from smsapp.web.api import access, auth
 from smsapp.web.api import bp as api_bp
 from smsapp.web.api.schemas import CaseList, CaseOut, CaseQuery, ResolveIn

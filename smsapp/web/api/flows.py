@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import abort
 
-from smsapp.services import flow_editor
+from smsapp.services.domain import flow_editor
 from smsapp.web.api import access, auth
 from smsapp.web.api import bp as api_bp
 from smsapp.web.api.schemas import (

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Rsvp, User
-from smsapp.services import meetings
+from smsapp.services.domain import meetings
 from smsapp.web.api import access, auth
 from smsapp.web.api import bp as api_bp
 from smsapp.web.api.schemas import MeetingList, MeetingsQuery, OccurrenceOut

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from smsapp.models import Group, Member, User
-from smsapp.services import directory
-from smsapp.services import members as members_service
+from smsapp.services.core import directory
+from smsapp.services.domain import members as members_service
 from smsapp.web.api import access, auth
 from smsapp.web.api import bp as api_bp
 from smsapp.web.api.groups import member_out

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import ConsentRecord, Member, OutboxMessage
 from smsapp.phones import mask_phone
-from smsapp.services import visibility
+from smsapp.services.domain import visibility
 from smsapp.web.api import access, auth
 from smsapp.web.api import bp as api_bp
 from smsapp.web.api.schemas import (

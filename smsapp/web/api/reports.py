@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 
-from smsapp.services import reports
+from smsapp.services.domain import reports
 from smsapp.web.api import access, auth
 from smsapp.web.api import bp as api_bp
 from smsapp.web.api.schemas import ReportOut, ReportQuery

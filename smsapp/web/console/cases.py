@@ -21,7 +21,7 @@ from smsapp.models import (
     User,
 )
 from smsapp.phones import mask_phone
-from smsapp.services import escalation, visibility
+from smsapp.services.domain import escalation, visibility
 from smsapp.web.console.core import (
     add_nav,
     audit_view,

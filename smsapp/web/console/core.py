@@ -125,7 +125,7 @@ def render_page(template: str, **ctx: Any) -> str:
 
 def audit_view(action: str, member_id: int | None) -> None:
     """Record that the current account viewed or changed a member's data (not committed)."""
-    from smsapp.services import audit
+    from smsapp.services.core import audit
 
     account = current_account()
     audit.record(

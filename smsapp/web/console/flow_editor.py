@@ -10,8 +10,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from smsapp.models import Group
-from smsapp.services import flow_editor, visibility
-from smsapp.services.flow_editor import Check, PublishRefused
+from smsapp.services.domain import flow_editor, visibility
+from smsapp.services.domain.flow_editor import Check, PublishRefused
 from smsapp.web.console.core import (
     add_nav,
     console_bp,

@@ -10,10 +10,11 @@ from werkzeug.wrappers import Response
 
 from smsapp.models import Group, Organisation, PolicyLevel, User
 from smsapp.models.escalations import LEVEL_TARGETS
-from smsapp.services import crisis, visibility
-from smsapp.services import groups as group_service
-from smsapp.services.escalation import PolicyError
-from smsapp.services.escalation.policy import LevelSpec
+from smsapp.services.core.crisis_resources import crisis_reply
+from smsapp.services.domain import groups as group_service
+from smsapp.services.domain import visibility
+from smsapp.services.domain.escalation import PolicyError
+from smsapp.services.domain.escalation.policy import LevelSpec
 from smsapp.web.console.core import (
     add_nav,
     console_bp,
@@ -173,7 +174,7 @@ def _describe_crisis_fields(form: GroupForm, group: Group | None) -> None:
     """Under each crisis box, the whole reply a member of this group in crisis is sent."""
     org = db().get(Organisation, current_account().organisation_id)
     for lang, f in (("en", form.crisis_text_en), ("es", form.crisis_text_es)):
-        sent = crisis.crisis_reply(org, lang, reachable=True, group=group)
+        sent = crisis_reply(org, lang, reachable=True, group=group)
         f.description = f"A member of this group in crisis is sent now: “{sent}”"
 
 

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from smsapp.models import Group, MeetingSeries, Member
-from smsapp.services import meetings as meeting_service
-from smsapp.services import schedule_plan, visibility
-from smsapp.services.schedule import parse_time_of_day
+from smsapp.services.domain import meetings as meeting_service
+from smsapp.services.domain import visibility
+from smsapp.services.domain.planning import member_plan as schedule_plan
+from smsapp.services.domain.schedule import parse_time_of_day
 from smsapp.web.console.core import (
     add_nav,
     console_bp,

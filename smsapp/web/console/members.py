@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 
 from smsapp.models import ConsentRecord, Group, Member
 from smsapp.phones import mask_phone
-from smsapp.services import members as member_service
-from smsapp.services import visibility
+from smsapp.services.domain import members as member_service
+from smsapp.services.domain import visibility
 from smsapp.web.console.core import (
     add_nav,
     audit_view,

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from smsapp.models import ConsentRecord, Group, Member, OutboxMessage
 from smsapp.phones import mask_phone
-from smsapp.services import visibility
+from smsapp.services.domain import visibility
 from smsapp.web.console.core import (
     add_nav,
     audit_view,

@@ -10,8 +10,8 @@ from flask import abort, request
 from sqlalchemy import select
 
 from smsapp.models import Group
-from smsapp.services import reports as report_service
-from smsapp.services import visibility
+from smsapp.services.domain import reports as report_service
+from smsapp.services.domain import visibility
 from smsapp.web.console.core import (
     add_nav,
     console_bp,

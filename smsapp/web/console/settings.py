@@ -7,8 +7,9 @@ from typing import Any
 from flask import flash, redirect, url_for
 
 from smsapp.models import Organisation
-from smsapp.services import crisis, org_settings
-from smsapp.services.risk import resources
+from smsapp.services.core import crisis_resources as resources
+from smsapp.services.core import org_settings
+from smsapp.services.core.crisis_resources import crisis_reply
 from smsapp.web.console.core import (
     add_nav,
     console_bp,
@@ -58,11 +59,8 @@ def describe_crisis_fields(form: SettingsForm, org: Organisation) -> None:
                 f"Left empty, members get the built-in {entry.country} resources: "
                 f"“{entry.text(lang)}” (source: {', '.join(entry.sources)})."
             )
-        f.description = f"{default} A member in crisis is sent now: “{_sent(org, lang)}”"
-
-
-def _sent(org: Organisation, language: str) -> str:
-    return crisis.crisis_reply(org, language, reachable=True)
+        sent = crisis_reply(org, lang, reachable=True)
+        f.description = f"{default} A member in crisis is sent now: “{sent}”"
 
 
 _FIELDS = tuple(org_settings.OrgSettings.__dataclass_fields__)

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 
-from smsapp.services import api_tokens
+from smsapp.services.domain import api_tokens
 from smsapp.web.console.core import (
     add_nav,
     console_bp,

@@ -7,7 +7,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from smsapp.phones import InvalidPhone, normalise_phone
 from smsapp.receive import receive_sms
-from smsapp.services import delivery
+from smsapp.services.core import delivery
 from smsapp.web.runtime import runtime
 from smsapp.web.twilio.signature import is_valid
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from smsapp.flows.segments import first_non_gsm_char
-from smsapp.services.risk import resources
+from smsapp.services.core import crisis_resources as resources
 
 REQUIRED = ("US", "CA", "GB", "IE", "ES", "MX", "AU")
 

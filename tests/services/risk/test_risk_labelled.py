@@ -3,7 +3,7 @@
 import csv
 from pathlib import Path
 
-from smsapp.services.risk import screen
+from smsapp.services.domain.risk import screen
 
 DATA = Path(__file__).parent / "data" / "labelled.csv"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from smsapp.services.risk import load_lexicon, screen
+from smsapp.services.domain.risk import load_lexicon, screen
 
 ORG_EXTRA = """
 language: en

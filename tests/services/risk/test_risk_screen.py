@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from smsapp.services.risk import RiskResult, fold, screen
+from smsapp.services.domain.risk import RiskResult, fold, screen
 
 
 @pytest.mark.parametrize(

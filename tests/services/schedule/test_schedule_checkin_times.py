@@ -4,14 +4,14 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from smsapp.services.schedule.checkin_times import (
+from smsapp.services.domain.schedule.checkin_times import (
     DEFAULT_REMINDER_OFFSETS,
     next_checkin_at,
     parse_time_of_day,
     reminder_fire_times,
 )
-from smsapp.services.schedule.localtime import to_local, to_utc
-from smsapp.services.schedule.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
+from smsapp.services.domain.schedule.localtime import to_local, to_utc
+from smsapp.services.domain.schedule.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
 
 NY = "America/New_York"
 LONDON = "Europe/London"

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from smsapp.services.schedule.localtime import format_local, to_local, to_utc, validate_tz
+from smsapp.services.domain.schedule.localtime import format_local, to_local, to_utc, validate_tz
 
 NY = "America/New_York"
 LONDON = "Europe/London"

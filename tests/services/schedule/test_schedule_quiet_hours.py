@@ -4,8 +4,8 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from smsapp.services.schedule.localtime import to_local, to_utc
-from smsapp.services.schedule.quiet_hours import (
+from smsapp.services.domain.schedule.localtime import to_local, to_utc
+from smsapp.services.domain.schedule.quiet_hours import (
     DEFAULT_QUIET_HOURS,
     QuietHours,
     shift_earlier,

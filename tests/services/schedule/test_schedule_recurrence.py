@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from smsapp.services.schedule.localtime import to_local
-from smsapp.services.schedule.recurrence import (
+from smsapp.services.domain.schedule.localtime import to_local
+from smsapp.services.domain.schedule.recurrence import (
     MeetingSeriesSpec,
     occurrences,
     rrule_monthly_nth_weekday,

@@ -1,0 +1,140 @@
+"""A positive risk screen: resources at once, an urgent case, the member's automation paused.
+
+Nothing here waits on Redis, quiet hours, pauses, opt-out state or an open flow: the
+reply is the webhook's own answer, and the case's texts are urgent outbox rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smsapp.models import Group, Member, Organisation, User
+from smsapp.services.core import consent, directory, keywords
+from smsapp.services.core.crisis_resources import crisis_reply
+from smsapp.services.core.texts import text
+from smsapp.services.domain import escalation
+from smsapp.services.domain.risk import Lexicon, RiskResult, load_lexicon, screen
+
+log = logging.getLogger(__name__)
+_TO_ENQUEUE = "outbox_to_enqueue"  # see smsapp/services/outbox.py
+
+
+@lru_cache(maxsize=64)
+def _lexicon(extra: str) -> Lexicon:
+    return load_lexicon([extra] if extra.strip() else [])
+
+
+def screen_and_respond(
+    session: Session, phone: str, body: str, member: Member | None, now: datetime
+) -> str | None:
+    """The crisis reply if the text screens positive, else None.
+
+    Staff commands (``DONE 4 she is safe now``) describe members and are not screened;
+    anything else from staff that screens positive gets the resources, without a case.
+    """
+    staff = directory.user_by_phone(session, phone) if member is None else None
+    if staff is not None and _is_staff_command(body):
+        return None
+    org = _organisation(session, member, staff)
+    result = screen(body, _lexicon(org.lexicon_extra if org else ""))
+    if not result.positive:
+        return None
+    language = member.language if member else (result.language or "en")
+    if staff is not None:
+        return crisis_reply(org, language, reachable=False)
+    reachable = _escalate(session, org, member, result, now)
+    group = session.get(Group, member.group_id) if member and member.group_id else None
+    reply = crisis_reply(org, language, reachable, group)
+    if member is not None:
+        member.automation_paused = True
+        member.updated_at = now
+        reply = _honour_stop(session, member, body, reply, org, now)
+    return reply
+
+
+def _escalate(
+    session: Session,
+    org: Organisation | None,
+    member: Member | None,
+    result: RiskResult,
+    now: datetime,
+) -> bool:
+    """Open (or raise) the urgent case; True when a responder can be texted.
+
+    A failure here must not cost the member the resources: the case is attempted in a
+    savepoint and the reply is given whatever happens.
+    """
+    if org is None:
+        return False
+    reason = "crisis screen: " + ",".join(result.categories or ("positive",))
+    # Texts queued inside the savepoint are held back from the after-commit hook until
+    # the real commit: SQLAlchemy fires after_commit on a savepoint's release too, and a
+    # job enqueued before the commit would find no row and wait for the tick's grace.
+    earlier = session.info.pop(_TO_ENQUEUE, [])
+    savepoint = session.begin_nested()
+    try:
+        case = escalation.open_case(
+            session,
+            member=member,
+            urgency="urgent",
+            source="crisis",
+            reason=reason,
+            now=now,
+            organisation_id=org.id,
+        )
+        queued = session.info.pop(_TO_ENQUEUE, [])
+        savepoint.commit()
+    except Exception:
+        savepoint.rollback()
+        session.info[_TO_ENQUEUE] = earlier
+        log.exception("crisis.case_failed", extra={"member_id": member.id if member else None})
+        return False
+    session.info[_TO_ENQUEUE] = earlier + queued
+    log.info("crisis.screened", extra={"case_id": case.id, "urgency": "urgent"})
+    group_id = member.group_id if member else None
+    return escalation.has_reachable_responder(session, org.id, group_id)
+
+
+def _honour_stop(
+    session: Session,
+    member: Member,
+    body: str,
+    reply: str,
+    org: Organisation | None,
+    now: datetime,
+) -> str:
+    """'STOP … <crisis text>': the opt-out is honoured too, and confirmed once."""
+    if member.status in ("opted_out", "erased") or not _leads_with_stop(body):
+        return reply
+    consent.opt_out(session, member, now, method="sms_keyword")
+    program = org.program_name if org else "Peer check-ins"
+    return reply + "\n\n" + text("stop_confirm", member.language, program=program)
+
+
+def _leads_with_stop(body: str) -> bool:
+    if keywords.classify(body) == "stop":
+        return True
+    word, _rest = keywords.command_word(body)
+    return word in keywords.STOP_WORDS
+
+
+def _is_staff_command(body: str) -> bool:
+    from smsapp.services.conversation.facilitator_commands import is_command
+
+    return is_command(body)
+
+
+def _organisation(
+    session: Session, member: Member | None, staff: User | None
+) -> Organisation | None:
+    """The sender's organisation; for a stranger, the first organisation (the line's owner)."""
+    if member is not None:
+        return session.get(Organisation, member.organisation_id)
+    if staff is not None:
+        return session.get(Organisation, staff.organisation_id)
+    return session.scalar(select(Organisation).order_by(Organisation.id).limit(1))

@@ -1,0 +1,61 @@
+"""JOIN <group code>: a new person gets the consent request, and nothing else, until YES."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from smsapp.models import Group, Member
+from smsapp.services.conversation import conversations
+from smsapp.services.core import directory, keywords
+from smsapp.services.core.texts import text
+
+JOIN_WORDS = {"JOIN", "UNIRME", "UNIR"}
+
+
+def handle_join(
+    session: Session, phone: str, member: Member | None, body: str, now: datetime
+) -> str | None:
+    """Answer a JOIN text; None if the text is not a JOIN."""
+    word, rest = keywords.command_word(body)
+    if word not in JOIN_WORDS:
+        return None
+    code = keywords.normalise_command(rest).replace(" ", "")
+    language = "es" if word != "JOIN" else (member.language if member else "en")
+    group = session.scalar(select(Group).where(func.upper(Group.code) == code)) if code else None
+    if group is None:
+        return text("unknown_group", language, code=code or "(none)")
+    member = _pending_member(session, phone, member, group, language, now)
+    texts = conversations.start_flow(session, member, "join", now)
+    return "\n\n".join(texts)
+
+
+def _pending_member(
+    session: Session, phone: str, member: Member | None, group: Group, language: str, now: datetime
+) -> Member:
+    if member is not None and member.organisation_id == group.organisation_id:
+        member.group_id = group.id
+        if member.status != "active":
+            member.status = "pending"
+        member.updated_at = now
+        return member
+    member = Member(
+        organisation_id=group.organisation_id,
+        group_id=group.id,
+        language=language,
+        tz=group.tz,
+        status="pending",
+        created_at=now,
+        updated_at=now,
+    )
+    directory.set_member_phone(member, phone)
+    session.add(member)
+    session.flush()
+    return member
+
+
+def invite(session: Session, member: Member, now: datetime) -> list[str]:
+    """A coordinator's invite: the join flow's consent request, sent by SMS."""
+    return conversations.start_flow(session, member, "join", now)

@@ -1,0 +1,98 @@
+"""Facilitator commands by SMS: ACK [case], DONE [case] <note>, HEADCOUNT.
+
+A case someone may not act on (another organisation's, another group's) is answered
+exactly like a case that does not exist, so a guessed number reveals nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smsapp.models import Case, User
+from smsapp.services.core import keywords
+from smsapp.services.domain import escalation
+
+USAGE = "Reply ACK <case>, DONE <case> <note>, or HEADCOUNT."
+NO_CASE = "No open case found. " + USAGE
+_CASE_NUMBER = re.compile(r"#?(\d+)\b\s*(.*)$", re.S)
+
+
+def handle(session: Session, user: User, body: str, now: datetime) -> str:
+    """The answer to one text from a facilitator or coordinator."""
+    word, rest = keywords.command_word(body)
+    if word == "ACK":
+        return _ack(session, user, rest, now)
+    if word in ("DONE", "RESOLVED"):
+        return _done(session, user, rest, now)
+    if word == "HEADCOUNT":
+        from smsapp.services.domain.rsvps import headcount_text
+
+        return headcount_text(session, user, now)
+    return USAGE
+
+
+def is_command(body: str) -> bool:
+    """True when the text starts with a facilitator command word."""
+    return keywords.command_word(body)[0] in ("ACK", "DONE", "RESOLVED", "HEADCOUNT")
+
+
+def _ack(session: Session, user: User, rest: str, now: datetime) -> str:
+    number, _ = _split(rest)
+    case = _named(session, user, number) if number else _newest(session, user, ("open",))
+    if case is None:
+        return NO_CASE
+    if not escalation.acknowledge(session, case, user, now):
+        return _already(session, case)
+    return f"Thanks, case {case.id} is yours. Reply DONE {case.id} <note> when resolved."
+
+
+def _done(session: Session, user: User, rest: str, now: datetime) -> str:
+    number, note = _split(rest)
+    case = _named(session, user, number) if number else _newest(session, user, ("open", "acked"))
+    if case is None:
+        return NO_CASE
+    if case.status == "resolved":
+        return f"Case {case.id} is already closed."
+    if not note:
+        return f"Please add a note: DONE {case.id} <what happened>."
+    escalation.resolve(session, case, user, note, now)
+    return f"Case {case.id} resolved. Thank you."
+
+
+def _split(rest: str) -> tuple[int | None, str]:
+    """'42 called her' -> (42, 'called her'); 'called her' -> (None, 'called her')."""
+    match = _CASE_NUMBER.match(rest.strip())
+    if match is None:
+        return None, rest.strip()
+    return int(match.group(1)), match.group(2).strip()
+
+
+def _named(session: Session, user: User, number: int) -> Case | None:
+    case = session.get(Case, number)
+    if case is None or not escalation.can_act_on(session, user, case):
+        return None
+    return case
+
+
+def _newest(session: Session, user: User, statuses: tuple[str, ...]) -> Case | None:
+    """The newest case in ``statuses`` this user may act on; their own ACKed ones first."""
+    cases = list(
+        session.scalars(
+            select(Case)
+            .where(Case.organisation_id == user.organisation_id, Case.status.in_(statuses))
+            .order_by(Case.opened_at.desc(), Case.id.desc())
+        )
+    )
+    mine = [c for c in cases if c.acked_by == user.id]
+    return next((c for c in mine + cases if escalation.can_act_on(session, user, c)), None)
+
+
+def _already(session: Session, case: Case) -> str:
+    taker = session.get(User, case.acked_by) if case.acked_by else None
+    if case.status == "acked" and taker is not None:
+        return f"Case {case.id} was already taken by {taker.name.split(' ')[0]}."
+    return f"Case {case.id} is already {'closed' if case.status == 'resolved' else case.status}."

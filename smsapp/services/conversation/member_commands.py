@@ -1,0 +1,173 @@
+"""Member commands: PAUSE [n days], RESUME, TALK, TIME, LANG, MOOD, MYDATA, DELETE."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from smsapp.models import Member, Organisation, Timer
+from smsapp.services.conversation import conversations
+from smsapp.services.core import keywords, timers
+from smsapp.services.core.texts import text
+from smsapp.services.domain import checkins, escalation
+from smsapp.services.domain.schedule import parse_time_of_day
+
+MAX_PAUSE_DAYS = 90
+_PAUSE_DAYS = re.compile(r"^(\d{1,3})\s*(d|day|days|dia|dias)?$", re.IGNORECASE)
+# Texts for the commands added with the flows work (kept here, beside their command).
+_TEXTS = {
+    "pause_days": {
+        "en": "Paused for {days} day(s): no check-ins or reminders until {until}. "
+        "Text RESUME to come back sooner. TALK still reaches a facilitator.",
+        "es": "En pausa por {days} dia(s): sin mensajes hasta el {until}. "
+        "Envia RESUME para volver antes. TALK sigue llegando a un facilitador.",
+    },
+    "pause_bad": {
+        "en": "To pause, text PAUSE, or PAUSE 3 days (up to 90).",
+        "es": "Para pausar, envia PAUSE, o PAUSE 3 dias (hasta 90).",
+    },
+    "mood": {"en": "Your last {count}: {scores}", "es": "Tus ultimos {count}: {scores}"},
+    "mood_none": {
+        "en": "No check-ins yet. Text 1-5 anytime (1 = very low, 5 = great).",
+        "es": "Aun no hay respuestas. Envia 1-5 cuando quieras (1 = muy mal, 5 = muy bien).",
+    },
+}
+
+
+def _say(name: str, language: str, **values: object) -> str:
+    entry = _TEXTS[name]
+    return entry.get(language, entry["en"]).format(**values)
+
+
+LANGUAGES = {"EN": "en", "ENGLISH": "en", "ES": "es", "ESPANOL": "es", "SPANISH": "es"}
+
+
+def handle(session: Session, member: Member, body: str, now: datetime) -> str | None:
+    """The reply to a member command, or None if the text is not one."""
+    word, rest = keywords.command_word(body)
+    command = COMMANDS.get(word)
+    if command is None:
+        return None
+    return command(session, member, rest, now)
+
+
+def pause(session: Session, member: Member, now: datetime) -> None:
+    member.status = "paused"
+    member.updated_at = now
+    conversations.end_active(session, member.id)
+
+
+def pause_days(rest: str) -> int | None:
+    """Days from "3", "3 days", "3d" (0 for plain PAUSE); None when unreadable or too long."""
+    if not rest.strip():
+        return 0
+    found = _PAUSE_DAYS.match(keywords.normalise_command(rest))
+    if found is None or not 1 <= int(found.group(1)) <= MAX_PAUSE_DAYS:
+        return None
+    return int(found.group(1))
+
+
+def _pause(session: Session, member: Member, rest: str, now: datetime) -> str:
+    days = pause_days(rest)
+    if days is None:
+        return _say("pause_bad", member.language)
+    pause(session, member, now)
+    # A new PAUSE replaces any earlier automatic resume: the latest request wins.
+    timers.cancel(session, Timer.member_id == member.id, Timer.kind == "auto_resume")
+    if not days:
+        return text("pause", member.language)
+    from smsapp.services.domain.auto_resume import schedule_resume
+    from smsapp.services.domain.schedule import format_local
+
+    until = schedule_resume(session, member, now + timedelta(days=days), now)
+    when = format_local(until, member.tz, member.language)
+    return _say("pause_days", member.language, days=days, until=when)
+
+
+def _mood(session: Session, member: Member, _rest: str, now: datetime) -> str:
+    scores = checkins.last_scores(session, member.id, 7)
+    if not scores:
+        return _say("mood_none", member.language)
+    shown = " ".join(str(score) for score in scores)
+    return _say("mood", member.language, count=len(scores), scores=shown)
+
+
+def _resume(session: Session, member: Member, _rest: str, now: datetime) -> str | None:
+    if member.status != "paused":
+        return text("resume", member.language) if member.status == "active" else None
+    member.status = "active"
+    member.updated_at = now
+    from smsapp.services.domain.planning.member_plan import plan_member
+
+    plan_member(session, member, now)
+    return text("resume", member.language)
+
+
+def _talk(session: Session, member: Member, _rest: str, now: datetime) -> str:
+    escalation.open_case(
+        session, member=member, urgency="normal", source="talk", reason="asked to talk", now=now
+    )
+    reachable = escalation.has_reachable_responder(session, member.organisation_id, member.group_id)
+    return text("talk" if reachable else "talk_no_one", member.language)
+
+
+def _time(session: Session, member: Member, rest: str, now: datetime) -> str:
+    try:
+        member.checkin_time = parse_time_of_day(rest)
+    except ValueError:
+        return text("time_bad", member.language)
+    member.updated_at = now
+    timers.cancel(session, Timer.member_id == member.id, Timer.kind == "checkin")
+    from smsapp.services.domain.planning.member_plan import plan_member
+
+    plan_member(session, member, now)
+    return text("time_set", member.language, time=member.checkin_time.strftime("%H:%M"))
+
+
+def _lang(session: Session, member: Member, rest: str, now: datetime) -> str | None:
+    language = LANGUAGES.get(keywords.normalise_command(rest))
+    if language is None:
+        return "Reply LANG EN for English / LANG ES para español."
+    member.language = language
+    member.updated_at = now
+    return text("lang_set", language)
+
+
+def _mydata(session: Session, member: Member, _rest: str, now: datetime) -> str:
+    org = session.get(Organisation, member.organisation_id)
+    return text("mydata", member.language, contact=org.help_contact if org else "")
+
+
+def _delete(session: Session, member: Member, rest: str, now: datetime) -> str:
+    from smsapp.services.domain.privacy import erasure
+
+    confirmed = keywords.normalise_command(rest) in ("YES", "SI")
+    if confirmed and erasure.confirmation_pending(session, member, now):
+        erasure.erase_member(session, member, now, actor="member")
+        return text("deleted", member.language)
+    erasure.request_confirmation(session, member, now)
+    return text("delete_confirm", member.language)
+
+
+COMMANDS: dict[str, Callable[[Session, Member, str, datetime], str | None]] = {
+    "PAUSE": _pause,
+    "PAUSA": _pause,
+    "RESUME": _resume,
+    "SEGUIR": _resume,
+    "TALK": _talk,
+    "HABLAR": _talk,
+    "TIME": _time,
+    "HORA": _time,
+    "LANG": _lang,
+    "LANGUAGE": _lang,
+    "IDIOMA": _lang,
+    "MOOD": _mood,
+    "ANIMO": _mood,
+    "MYDATA": _mydata,
+    "MISDATOS": _mydata,
+    "DELETE": _delete,
+    "BORRAR": _delete,
+}

@@ -1,0 +1,34 @@
+"""Escalation: cases open, responders are texted level by level until a human acknowledges."""
+
+from smsapp.services.domain.escalation.cases import (
+    acknowledge,
+    advance,
+    can_act_on,
+    current_step,
+    has_reachable_responder,
+    open_case,
+    open_case_of,
+    record_delivery,
+    resolve,
+    step_of,
+    time_to_acknowledge,
+)
+from smsapp.services.domain.escalation.policy import LevelSpec, PolicyError, levels_for, set_policy
+
+__all__ = [
+    "LevelSpec",
+    "PolicyError",
+    "acknowledge",
+    "advance",
+    "can_act_on",
+    "current_step",
+    "has_reachable_responder",
+    "levels_for",
+    "open_case",
+    "open_case_of",
+    "record_delivery",
+    "resolve",
+    "set_policy",
+    "step_of",
+    "time_to_acknowledge",
+]

@@ -1,0 +1,125 @@
+"""Coordinators manage groups: code, name, time zone, facilitators and escalation policy."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from smsapp.models import Group, Organisation, User
+from smsapp.services.core import crisis_resources as resources
+from smsapp.services.domain.escalation import policy
+from smsapp.services.domain.escalation.policy import LevelSpec
+from smsapp.services.domain.schedule import validate_tz
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,20}$")
+MAX_CRISIS_TEXT = 600
+
+
+class GroupError(ValueError):
+    """A group change refused; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class GroupInput:
+    code: str
+    name: str
+    tz: str
+    facilitator_ids: tuple[int, ...] = ()
+    # The group's own crisis resources; None leaves them as they are, "" clears them.
+    crisis_text_en: str | None = None
+    crisis_text_es: str | None = None
+
+
+def create_group(session: Session, organisation_id: int, data: GroupInput, now: datetime) -> Group:
+    """A new group with the default escalation policy (its facilitators, then on call).
+
+    Refused while a member of it could not be given real crisis resources: the
+    organisation's country has no built-in entry and the organisation wrote none.
+    """
+    org = session.get(Organisation, organisation_id)
+    if org is not None and not resources.can_go_live(org):
+        raise GroupError(resources.missing_resources_message(org))
+    group = Group(organisation_id=organisation_id, code="", name="", tz="UTC", created_at=now)
+    _apply(session, group, organisation_id, data)
+    session.add(group)
+    session.flush()
+    _set_facilitators(session, group, data.facilitator_ids)
+    policy.set_policy(session, group, list(policy.DEFAULT_LEVELS))
+    return group
+
+
+def edit_group(session: Session, group: Group, data: GroupInput) -> Group:
+    """Change code, name, time zone and facilitators."""
+    _apply(session, group, group.organisation_id, data)
+    _set_facilitators(session, group, data.facilitator_ids)
+    return group
+
+
+def set_escalation(session: Session, group: Group, levels: list[LevelSpec]) -> None:
+    """Replace the group's policy (PolicyError explains a refusal)."""
+    for level in levels:
+        if level.user_id is not None:
+            user = session.get(User, level.user_id)
+            if user is None or user.organisation_id != group.organisation_id:
+                raise policy.PolicyError("that person is not in this organisation")
+    policy.set_policy(session, group, levels)
+
+
+def facilitators_of(session: Session, group: Group) -> list[User]:
+    """The group's facilitators, by name."""
+    users = [u for u in _org_users(session, group.organisation_id) if group in u.groups]
+    return sorted(users, key=lambda u: u.name)
+
+
+def _apply(session: Session, group: Group, organisation_id: int, data: GroupInput) -> None:
+    code = data.code.strip().upper()
+    if not CODE_PATTERN.match(code):
+        raise GroupError("the code must be 2–20 letters or digits (members text JOIN CODE)", "code")
+    taken = session.scalar(select(Group.id).where(func.upper(Group.code) == code))
+    if taken is not None and taken != group.id:
+        raise GroupError("that code is already used by another group", "code")
+    if not data.name.strip():
+        raise GroupError("the name is missing", "name")
+    try:
+        group.tz = validate_tz(data.tz.strip())
+    except ValueError as exc:
+        raise GroupError(str(exc), "tz") from None
+    group.code = code
+    group.name = data.name.strip()[:120]
+    _apply_crisis_texts(group, data)
+
+
+def _apply_crisis_texts(group: Group, data: GroupInput) -> None:
+    for field in ("crisis_text_en", "crisis_text_es"):
+        value = getattr(data, field)
+        if value is None:
+            continue
+        if len(value) > MAX_CRISIS_TEXT:
+            raise GroupError(f"at most {MAX_CRISIS_TEXT} characters", field)
+        setattr(group, field, value.strip() or None)
+
+
+def _set_facilitators(session: Session, group: Group, user_ids: tuple[int, ...]) -> None:
+    wanted = set(user_ids)
+    for user in _org_users(session, group.organisation_id):
+        if user.id in wanted and group not in user.groups:
+            if user.role != "facilitator":
+                raise GroupError(f"{user.name} is not a facilitator", "facilitator_ids")
+            user.groups.append(group)
+        elif user.id not in wanted and group in user.groups:
+            user.groups.remove(group)
+        wanted.discard(user.id)
+    if wanted:
+        raise GroupError("unknown facilitator", "facilitator_ids")
+
+
+def _org_users(session: Session, organisation_id: int) -> list[User]:
+    return list(session.scalars(select(User).where(User.organisation_id == organisation_id)))

@@ -1,0 +1,1 @@
+"""Planning scheduled sends: one member's timers (member_plan) and everyone's (planner)."""
