@@ -7,7 +7,19 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("db", "users", "demo", "flows", "keys", "retention", "worker_tools", "tokens")
+COMMAND_MODULES = (
+    "db",
+    "orgs",
+    "users",
+    "groups",
+    "members",
+    "tokens",
+    "demo",
+    "flows",
+    "keys",
+    "retention",
+    "worker_tools",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

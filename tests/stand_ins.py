@@ -41,7 +41,8 @@ class TwilioStandIn:
     account_sid: str
     auth_token: str
     url: str = ""
-    messages: list[dict[str, Any]] = field(default_factory=list)  # the form, Sid, ReceivedAt
+    # The form (From and MessagingServiceSid always present, one of them None), Sid, ReceivedAt
+    messages: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     throttle_next: int = 0  # answer this many requests with 429 / 20429
     delay: float = 0.0  # seconds each accepted send takes (to stop a worker mid-batch)
@@ -79,7 +80,9 @@ class TwilioStandIn:
         sid = "SM" + uuid.uuid4().hex
         at = datetime.now(UTC)
         with self._lock:
-            self.messages.append({**form.to_dict(), "Sid": sid, "ReceivedAt": at})
+            # From / MessagingServiceSid always present: tests check which sender was used.
+            sender: dict[str, Any] = {"From": None, "MessagingServiceSid": None}
+            self.messages.append({**sender, **form.to_dict(), "Sid": sid, "ReceivedAt": at})
             self.inflight -= 1
         return _json(201, _message_resource(self.account_sid, sid, form, at))
 

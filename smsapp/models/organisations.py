@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smsapp.db import Base, BigId, intpk, str40, str120
@@ -28,6 +28,8 @@ class Organisation(Base):
     messages_per_week: Mapped[int] = mapped_column(Integer, default=4)
     # ISO 3166 alpha-2: picks the default crisis resources and the phone region.
     country: Mapped[str] = mapped_column(String(2), default="US", server_default="US")
+    # IANA zone: the default for the organisation's new groups.
+    tz: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     created_at: Mapped[datetime]
 
     groups: Mapped[list[Group]] = relationship(back_populates="organisation")
@@ -72,6 +74,8 @@ class Group(Base):
     checkin_days: Mapped[str] = mapped_column(String(7), default="")  # "024" = Mon, Wed, Fri
     checkin_time: Mapped[time | None] = mapped_column(Time)
     sandbox: Mapped[bool] = mapped_column(default=False)
+    # Members who join by texting JOIN CODE wait for a coordinator's approval.
+    requires_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The group's own crisis resources (None: the organisation's, then its country's).
     crisis_text_en: Mapped[str | None] = mapped_column(Text)
     crisis_text_es: Mapped[str | None] = mapped_column(Text)

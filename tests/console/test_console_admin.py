@@ -71,14 +71,16 @@ def test_settings_refuse_shorter_quiet_hours(browser: Any, world: Any) -> None:
 def test_create_group_with_facilitator_then_change_policy(browser: Any, world: Any) -> None:
     b = browser("carol")
     alice = world.users["alice"].id
-    bad = b.post("/console/groups/new", data={"code": "NEW", "name": "New", "tz": "Mars/Base"})
+    bad = b.post("/console/groups/new", data={"code": "NEWONE", "name": "New", "tz": "Mars/Base"})
     assert b"unknown time zone" in bad.data
     dup = b.post("/console/groups/new", data={"code": "hope", "name": "X", "tz": "UTC"})
     assert b"already used" in dup.data
+    short = b.post("/console/groups/new", data={"code": "new1", "name": "X", "tz": "UTC"})
+    assert "6–20 letters".encode() in short.data
     response = b.post(
         "/console/groups/new",
         data={
-            "code": "new1",
+            "code": "new123",
             "name": "New Circle",
             "tz": "America/Chicago",
             "facilitator_ids": [alice],
@@ -86,13 +88,13 @@ def test_create_group_with_facilitator_then_change_policy(browser: Any, world: A
     )
     assert response.status_code == 302
     with world.runtime.session() as s:
-        group = s.scalar(select(Group).where(Group.code == "NEW1"))
+        group = s.scalar(select(Group).where(Group.code == "NEW123"))
         assert group is not None
         gid = group.id
     with world.runtime.session() as s:
         assert sorted(g.code for g in s.get(type(world.users["alice"]), alice).groups) == [
             "HOPE",
-            "NEW1",
+            "NEW123",
         ]
     one_level = b.post(
         f"/console/groups/{gid}/policy", data={"level-0-target": "on_call"}, follow_redirects=True

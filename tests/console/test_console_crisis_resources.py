@@ -49,13 +49,13 @@ def test_country_without_resources_must_write_its_own_before_a_group_goes_live(
     assert "No built-in resources for country FR" in _page(b.get("/console/settings"))
     refused = b.post(
         "/console/groups/new",
-        data={"code": "PARIS", "name": "Paris", "tz": "Europe/Paris"},
+        data={"code": "PARIS1", "name": "Paris", "tz": "Europe/Paris"},
         follow_redirects=True,
     )
     assert "write the organisation's crisis resources text" in _page(refused)
     b.post("/console/settings", data={**SETTINGS, "crisis_text_en": "Call 3114 or 112."})
     created = b.post(
-        "/console/groups/new", data={"code": "PARIS", "name": "Paris", "tz": "Europe/Paris"}
+        "/console/groups/new", data={"code": "PARIS1", "name": "Paris", "tz": "Europe/Paris"}
     )
     assert created.status_code == 302
     # With live groups, the only resources cannot be emptied again.
@@ -73,7 +73,7 @@ def test_a_group_may_override_the_organisations_resources(
     b.post(
         url,
         data={
-            "code": "CALM",
+            "code": "CALMWATERS",
             "name": "Calm Waters",
             "tz": "Europe/London",
             "facilitator_ids": [world.users["bob"].id],
@@ -85,7 +85,7 @@ def test_a_group_may_override_the_organisations_resources(
     assert "A member of this group in crisis is sent now: “This is an automated message." in page
     assert "Call Samaritans free on 116 123, or 999 in an emergency." in page
     with world.runtime.session() as s:
-        calm = s.scalar(select(Group).where(Group.code == "CALM"))
+        calm = s.scalar(select(Group).where(Group.code == "CALMWATERS"))
         assert calm.crisis_text_es is None
     lee = phones.text("lee", "I want to kill myself")
     assert "116 123" in lee and "988" not in lee

@@ -45,7 +45,7 @@ def test_messaging_service_replaces_from(stand_in):
     transport = _transport(stand_in, twilio_messaging_service_sid="MG" + "2" * 32)
     transport.send("+12025550111", "Hi", idempotency_key="k2")
     [sent] = stand_in.messages
-    assert "From" not in sent and sent["MessagingServiceSid"].startswith("MG")
+    assert sent["From"] is None and sent["MessagingServiceSid"].startswith("MG")
 
 
 @pytest.mark.parametrize(

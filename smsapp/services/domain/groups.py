@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,10 @@ from smsapp.services.domain.escalation import policy
 from smsapp.services.domain.escalation.policy import LevelSpec
 from smsapp.services.domain.schedule import validate_tz
 
-CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,20}$")
+CODE_PATTERN = re.compile(r"^[A-Z0-9]{6,20}$")
+# Generated codes: 8 characters without look-alikes (0/O, 1/I/L): 31**8, about 8.5e11.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
 MAX_CRISIS_TEXT = 600
 
 
@@ -33,6 +37,7 @@ class GroupInput:
     name: str
     tz: str
     facilitator_ids: tuple[int, ...] = ()
+    requires_approval: bool = False
     # The group's own crisis resources; None leaves them as they are, "" clears them.
     crisis_text_en: str | None = None
     crisis_text_es: str | None = None
@@ -54,6 +59,14 @@ def create_group(session: Session, organisation_id: int, data: GroupInput, now: 
     _set_facilitators(session, group, data.facilitator_ids)
     policy.set_policy(session, group, list(policy.DEFAULT_LEVELS))
     return group
+
+
+def generate_code(session: Session) -> str:
+    """A fresh group code nobody can guess (JOIN attempts are throttled as well)."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if session.scalar(select(Group.id).where(func.upper(Group.code) == code)) is None:
+            return code
 
 
 def edit_group(session: Session, group: Group, data: GroupInput) -> Group:
@@ -81,11 +94,12 @@ def facilitators_of(session: Session, group: Group) -> list[User]:
 
 def _apply(session: Session, group: Group, organisation_id: int, data: GroupInput) -> None:
     code = data.code.strip().upper()
-    if not CODE_PATTERN.match(code):
-        raise GroupError("the code must be 2–20 letters or digits (members text JOIN CODE)", "code")
     taken = session.scalar(select(Group.id).where(func.upper(Group.code) == code))
     if taken is not None and taken != group.id:
         raise GroupError("that code is already used by another group", "code")
+    # Codes made before the 6-character minimum keep working while unchanged.
+    if code != group.code and not CODE_PATTERN.match(code):
+        raise GroupError("the code must be 6–20 letters or digits (members text JOIN CODE)", "code")
     if not data.name.strip():
         raise GroupError("the name is missing", "name")
     try:
@@ -94,6 +108,7 @@ def _apply(session: Session, group: Group, organisation_id: int, data: GroupInpu
         raise GroupError(str(exc), "tz") from None
     group.code = code
     group.name = data.name.strip()[:120]
+    group.requires_approval = data.requires_approval
     _apply_crisis_texts(group, data)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from smsapp.models import Group, Member
 from smsapp.phones import InvalidPhone, normalise_phone
 from smsapp.services.conversation import enrollment
-from smsapp.services.core import directory, outbox
+from smsapp.services.core import consent, directory, outbox
 
 LANGUAGES = ("en", "es")
 REQUIRED_COLUMNS = ("name", "phone")
@@ -73,6 +73,20 @@ def add_member(session: Session, data: MemberInput, now: datetime) -> Member:
     directory.set_member_phone(member, phone)
     session.add(member)
     session.flush()
+    return member
+
+
+def add_by_operator(session: Session, data: MemberInput, now: datetime) -> Member:
+    """An active member added by the server's operator, who collected their consent."""
+    member = add_member(session, data, now)
+    consent.record_opt_in(
+        session,
+        member,
+        now,
+        method="operator",
+        disclosure="added by an operator with the member's consent",
+        version="operator",
+    )
     return member
 
 
