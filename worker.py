@@ -10,7 +10,7 @@ import argparse
 import logging
 import threading
 
-from rq import SimpleWorker
+from rq import Queue, SimpleWorker
 
 from smsapp import create_app, runtime_of
 from smsapp.jobs.drain import drain
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_forever(runtime: Runtime, queues: list, stop: threading.Event | None = None) -> None:
+def run_forever(runtime: Runtime, queues: list[Queue], stop: threading.Event | None = None) -> None:
     """A SimpleWorker (no fork per job, so no pooled connection crosses a fork) plus a ticker."""
     stop = stop or threading.Event()
     ticker = threading.Thread(target=_tick_loop, args=(runtime, stop), daemon=True, name="tick")

@@ -124,7 +124,6 @@ def replan_next_day(runtime: Runtime) -> int:
 
 def fire_sample(runtime: Runtime, count: int, batch: int = 100) -> int:
     """Fire `count` check-in timers at 19:00, `batch` per transaction (a batched timer job)."""
-    import smsapp.services.conversation.timer_handlers  # noqa: F401  (registers the timer kinds)
 
     due = to_utc(EVENING + timedelta(hours=1), NY)
     with runtime.session() as s:

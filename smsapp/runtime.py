@@ -13,6 +13,7 @@ from redis import Redis
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+import smsapp.services.wiring  # noqa: F401  (registers every timer and flow-action handler)
 from smsapp.clock import Clock, SystemClock
 from smsapp.config import ConfigError, Settings
 from smsapp.crypto import Keyring, set_keyring
@@ -26,7 +27,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    redis: Redis
+    redis: Redis[bytes]
     transport: SmsTransport
     clock: Clock
     keyring: Keyring
@@ -55,7 +56,7 @@ def build_runtime(
     *,
     clock: Clock | None = None,
     transport: SmsTransport | None = None,
-    redis: Redis | None = None,
+    redis: Redis[bytes] | None = None,
     engine: Engine | None = None,
 ) -> Runtime:
     keyring, lookup_secret = _keys(settings)
@@ -85,10 +86,10 @@ def _database_url(settings: Settings) -> str:
 _FAKE_SERVER: Any = None
 
 
-def _redis(settings: Settings) -> Redis:
+def _redis(settings: Settings) -> Redis[bytes]:
     if settings.redis_url:
         return Redis.from_url(settings.redis_url)
-    try:  # only the demo and the tests run without a Redis server
+    try:  # only the demo and the tests run without a Redis[bytes] server
         import fakeredis
     except ImportError:
         raise ConfigError(

@@ -8,7 +8,7 @@ from smsapp import migrate
 from smsapp.commands import make_runtime
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("db", help="database schema")
     sub = parser.add_subparsers(dest="db_command", required=True)
     sub.add_parser("upgrade", help="apply migrations").set_defaults(func=_upgrade)

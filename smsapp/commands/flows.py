@@ -7,7 +7,7 @@ import argparse
 from smsapp.flows.loader import validate_file
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("flows", help="flow definitions")
     sub = parser.add_subparsers(dest="flows_command", required=True)
     validate = sub.add_parser("validate", help="validate and lint flow YAML files")

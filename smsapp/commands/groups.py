@@ -13,7 +13,7 @@ from smsapp.models import User
 from smsapp.services.domain import groups, organisations
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("groups", help="peer support groups")
     sub = parser.add_subparsers(dest="groups_command", required=True)
     create = sub.add_parser("create", help="make a group members join with JOIN CODE")

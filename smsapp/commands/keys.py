@@ -10,7 +10,7 @@ from smsapp.db import Base
 from smsapp.services.domain.privacy import rotation
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("keys", help="encryption keys")
     sub = parser.add_subparsers(dest="keys_command", required=True)
     sub.add_parser("generate", help="print a new encryption key").set_defaults(func=_generate)

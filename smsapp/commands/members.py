@@ -12,7 +12,7 @@ from smsapp.models import Group
 from smsapp.services.domain import members, organisations
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("members", help="members of groups")
     sub = parser.add_subparsers(dest="members_command", required=True)
     add = sub.add_parser("add", help="add an active member who has agreed to the texts")

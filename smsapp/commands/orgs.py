@@ -8,7 +8,7 @@ from smsapp import commands
 from smsapp.services.domain import organisations
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("orgs", help="organisations and the numbers they own")
     sub = parser.add_subparsers(dest="orgs_command", required=True)
     create = sub.add_parser("create", help="make an organisation that owns its numbers")

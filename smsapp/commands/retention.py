@@ -9,7 +9,7 @@ from smsapp.jobs.retention import run_retention
 from smsapp.services.domain.privacy.retention import DEFAULT_BATCH_SIZE
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("retention", help="delete or blank data past its retention")
     sub = parser.add_subparsers(dest="retention_command", required=True)
     run = sub.add_parser("run", help="apply every organisation's retention settings now")

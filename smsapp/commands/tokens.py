@@ -13,7 +13,7 @@ from smsapp.runtime import Runtime
 from smsapp.services.domain import api_tokens
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("tokens", help="JSON API bearer tokens")
     sub = parser.add_subparsers(dest="tokens_command", required=True)
     create = sub.add_parser("create", help="make a token (printed once)")

@@ -19,7 +19,7 @@ from smsapp.runtime import Runtime
 from smsapp.services.core import directory
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("users", help="console accounts")
     sub = parser.add_subparsers(dest="users_command", required=True)
     create = sub.add_parser("create", help="make an account (and the organisation, if new)")

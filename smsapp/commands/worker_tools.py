@@ -11,7 +11,7 @@ from smsapp.phones import normalise_phone
 from smsapp.receive import receive_sms
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     subparsers.add_parser("tick", help="enqueue what is due, once").set_defaults(func=_tick)
     text = subparsers.add_parser("text", help="feed one inbound text through the router")
     text.add_argument("phone")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -114,7 +115,7 @@ def _logins() -> tuple[tuple[str, str, str], ...]:
     return tuple((email, PASSWORD, role) for email, _name, role, _groups, _on in LOGINS)
 
 
-def _group(session: Session, org: Organisation, spec: tuple, now: datetime) -> Group:
+def _group(session: Session, org: Organisation, spec: tuple[Any, ...], now: datetime) -> Group:
     code, name, tz, days, checkin, meeting_day, meeting_time = spec
     group = Group(
         organisation_id=org.id,
@@ -145,7 +146,7 @@ def _group(session: Session, org: Organisation, spec: tuple, now: datetime) -> G
 def _user(
     session: Session,
     org: Organisation,
-    login: tuple,
+    login: tuple[Any, ...],
     groups: dict[str, Group],
     taken: set[str],
     now: datetime,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from redis.exceptions import RedisError
 from rq import Queue
+from rq.queue import EnqueueData
 
 if TYPE_CHECKING:
     from smsapp.runtime import Runtime
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def queue(runtime: Runtime, name: str) -> Queue:
-    cache = runtime.extras.setdefault("queues", {})
+    cache: dict[str, Queue] = runtime.extras.setdefault("queues", {})
     if name not in cache:
         cache[name] = Queue(name, connection=runtime.redis)
     return cache[name]
@@ -47,7 +48,7 @@ def enqueue_sends(runtime: Runtime, rows: Iterable[tuple[int, str]]) -> None:
         _forget_enqueued(runtime, ids)
 
 
-def _send_jobs(name: str, ids: list[int]) -> list:
+def _send_jobs(name: str, ids: list[int]) -> list[EnqueueData]:
     if name == "urgent":
         return [Queue.prepare_data("smsapp.jobs.send.send_outbox", (i,), result_ttl=0) for i in ids]
     return [

@@ -16,8 +16,6 @@ def fire_timer(timer_id: int) -> None:
 
 
 def run_timer(runtime: Runtime, timer_id: int) -> None:
-    import smsapp.services.conversation.timer_handlers  # noqa: F401  (registers every timer kind's handler)
-
     now = runtime.now()
     with runtime.session() as session:
         try:

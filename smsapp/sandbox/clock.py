@@ -2,7 +2,7 @@
 
 Every web process and the worker read the same offset, so a jump made on one page is
 seen by the drain in another process. The offset only grows, so sandbox time never
-runs backwards and never falls behind the real clock; losing it (a flushed Redis) only
+runs backwards and never falls behind the real clock; losing it (a flushed Redis[bytes]) only
 brings the sandbox back to the present, where its remaining timers still fire.
 """
 
@@ -22,7 +22,7 @@ def offset_key(group_id: int) -> str:
 class SandboxClock:
     """Time in one sandbox group: ``base.now()`` moved forward by the stored offset."""
 
-    def __init__(self, base: Clock, redis: Redis, group_id: int) -> None:
+    def __init__(self, base: Clock, redis: Redis[bytes], group_id: int) -> None:
         self.base = base
         self.redis = redis
         self.group_id = group_id

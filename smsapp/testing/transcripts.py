@@ -206,8 +206,6 @@ class _Runner:
         self.member_id: int | None = None
 
     def run(self) -> TranscriptResult:
-        from smsapp.services.conversation import timer_handlers as handlers  # noqa: F401  (timer kinds register on import)
-
         self.clock.set(self.script.now)
         self._build_world()
         for step in self.script.steps:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
+from smsapp.web.api import register as register_api
+from smsapp.web.console import register as register_console
+from smsapp.web.health import bp as health_bp
+from smsapp.web.twilio import bp as twilio_bp
+
 
 def register(app: Flask) -> None:
-    from smsapp.web.api import register as register_api
-    from smsapp.web.console import register as register_console
-    from smsapp.web.health import bp as health_bp
-    from smsapp.web.twilio import bp as twilio_bp
-
     app.register_blueprint(health_bp)
     app.register_blueprint(twilio_bp)
     register_console(app)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from smsapp.services.domain import api_tokens, escalation
-from smsapp.web.api import PUBLIC_ENDPOINTS
+from smsapp.web.api.blueprint import PUBLIC_ENDPOINTS
 from tests.factories import World
 
 

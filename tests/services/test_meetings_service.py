@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from smsapp.models import Group, Timer
-from smsapp.services.domain import meetings
+from smsapp.services.domain import calendar, meetings
 from smsapp.services.domain.meetings import MeetingError
 from smsapp.services.domain.schedule import rrule_monthly_nth_weekday, rrule_weekly
 
@@ -53,10 +53,10 @@ def test_every_other_week_and_first_monday(hope, clock):
     end = clock.now() + timedelta(days=70)
     starts = [
         o.start_utc.date().isoformat()
-        for o in meetings.between(session, fortnightly, group, clock.now(), end)
+        for o in calendar.between(session, fortnightly, group, clock.now(), end)
     ]
     assert starts[:3] == ["2026-03-03", "2026-03-17", "2026-03-31"]
-    firsts = [o.start_utc for o in meetings.between(session, monthly, group, clock.now(), end)]
+    firsts = [o.start_utc for o in calendar.between(session, monthly, group, clock.now(), end)]
     assert firsts == [
         datetime(2026, 3, 3, 0, 0, tzinfo=UTC),  # Mon 2 Mar 19:00 EST
         datetime(2026, 4, 6, 23, 0, tzinfo=UTC),  # Mon 6 Apr 19:00 EDT
@@ -98,8 +98,8 @@ def test_a_moved_meeting_is_found_where_it_now_starts(hope, clock):
     series = make(session, group, clock.now(), rrule=rrule_weekly([1]))
     first = datetime(2026, 3, 3, 23, 0, tzinfo=UTC)
     meetings.move_occurrence(session, series, first, datetime(2026, 3, 4, 17, 0), clock.now())
-    [occ] = meetings.between(
+    [occ] = calendar.between(
         session, series, group, first - timedelta(hours=1), first + timedelta(days=2)
     )
     assert occ.moved and occ.start_utc == datetime(2026, 3, 4, 22, 0, tzinfo=UTC)
-    assert meetings.find_occurrence(session, series, first).start_utc == occ.start_utc
+    assert calendar.find_occurrence(session, series, first).start_utc == occ.start_utc

@@ -6,53 +6,19 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from smsapp.flows import actions as act
 from smsapp.flows import engine
 from smsapp.flows.schema import FlowDefinition
-from smsapp.flows.templates import RenderContext
-from smsapp.models import FlowSession, Group, Member, Organisation, Timer
-from smsapp.services.core import flow_catalog, timers
+from smsapp.models import FlowSession, Member
+from smsapp.services.conversation.render import render_context
+from smsapp.services.core import action_handlers, flow_catalog, timers
+from smsapp.services.core.action_handlers import ActionCall
 from smsapp.services.domain import checkins
+from smsapp.services.domain.flow_sessions import active_session, end_active
 
 log = logging.getLogger(__name__)
-MEMBER_FIELDS = {"language", "name"}
-
-
-def active_session(session: Session, member_id: int) -> FlowSession | None:
-    return session.scalar(
-        select(FlowSession)
-        .where(FlowSession.member_id == member_id, FlowSession.active.is_(True))
-        .order_by(FlowSession.id.desc())
-    )
-
-
-def render_context(
-    session: Session,
-    member: Member,
-    meeting: dict[str, Any] | None,
-    baseline: float | None = None,
-) -> RenderContext:
-    group = session.get(Group, member.group_id) if member.group_id else None
-    org = session.get(Organisation, member.organisation_id)
-    return RenderContext(
-        language=member.language,
-        member={
-            "first_name": member.first_name,
-            "name": member.name or "",
-            "language": member.language,
-            "baseline": baseline,
-        },
-        group={"name": group.name, "code": group.code} if group else {"name": "", "code": ""},
-        meeting=meeting or {"when": "", "location": ""},
-        organisation={
-            "name": org.name if org else "",
-            "program_name": org.program_name if org else "",
-            "help_contact": org.help_contact if org else "",
-        },
-    )
 
 
 def start_flow(
@@ -134,15 +100,6 @@ def _uses_baseline(flow: FlowDefinition) -> bool:
     )
 
 
-def end_active(session: Session, member_id: int) -> None:
-    session.execute(
-        update(FlowSession)
-        .where(FlowSession.member_id == member_id, FlowSession.active.is_(True))
-        .values(active=False)
-    )
-    timers.cancel(session, Timer.member_id == member_id, Timer.kind == "wait_timeout")
-
-
 def _definition(session: Session, member: Member, fs: FlowSession) -> FlowDefinition:
     return flow_catalog.for_session(
         session, member.organisation_id, fs.flow_id, fs.flow_version, fs.flow_source
@@ -163,18 +120,17 @@ def _apply(
     result: engine.StepResult,
     now: datetime,
 ) -> list[str]:
-    from smsapp.services.conversation import flow_actions
-
     _store(fs, result.state, now)
-    texts: list[str] = []
+    call = ActionCall(session, member, fs, flow, now)
+    texts = call.texts
     follow_ups: list[str] = []
     for action in result.actions:
         if isinstance(action, act.Send):
             texts.append(action.text)
         elif isinstance(action, act.StartFlow):
             follow_ups.append(action.flow_id)
-        else:
-            flow_actions.apply(session, member, fs, flow, action, texts, now)
+        elif not isinstance(action, act.End):  # the stored state already says it ended
+            action_handlers.apply(call, action)
     if result.state.wait_expires_at is not None and fs.active:
         timers.schedule(
             session,

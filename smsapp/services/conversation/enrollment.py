@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member
 from smsapp.services.conversation import conversations
-from smsapp.services.core import directory, keywords
+from smsapp.services.core import directory, keywords, outbox
 from smsapp.services.core.texts import text
+from smsapp.services.domain.members import NO_INVITE_STATUSES, MemberError
 
 JOIN_WORDS = {"JOIN", "UNIRME", "UNIR"}
 
@@ -56,6 +57,23 @@ def _pending_member(
     return member
 
 
-def invite(session: Session, member: Member, now: datetime) -> list[str]:
-    """A coordinator's invite: the join flow's consent request, sent by SMS."""
-    return conversations.start_flow(session, member, "join", now)
+def invite(session: Session, member: Member, now: datetime) -> int:
+    """A coordinator's invite: the join flow's consent request, texted to a pending member.
+    Returns how many texts were queued. Raises MemberError for a member who cannot be
+    invited (already active, opted out, erased)."""
+    if member.status in NO_INVITE_STATUSES:
+        raise MemberError(f"cannot invite a member who is {member.status.replace('_', ' ')}")
+    bodies = conversations.start_flow(session, member, "join", now)
+    stamp = int(now.timestamp())
+    for index, body in enumerate(bodies):
+        outbox.queue_message(
+            session,
+            to=member.phone or "",
+            body=body,
+            kind="system",
+            key=f"invite:{member.id}:{stamp}:{index}",
+            now=now,
+            organisation_id=member.organisation_id,
+            member_id=member.id,
+        )
+    return len(bodies)

@@ -1,72 +1,52 @@
-"""Applying a flow's actions (other than sends) inside the caller's transaction."""
+"""The flow actions the conversation layer owns: setting a member's field, pausing them,
+recording their consent, and logging a broken flow. Other actions are registered by the
+services that own them (check-ins, RSVPs, escalation); see core/action_handlers.py."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-
-from sqlalchemy.orm import Session
 
 from smsapp.flows import actions as act
 from smsapp.flows import engine
-from smsapp.flows.schema import FlowDefinition
-from smsapp.models import FlowSession, Member
+from smsapp.services.conversation.member_commands import pause
+from smsapp.services.conversation.render import render_context
+from smsapp.services.core import consent
+from smsapp.services.core.action_handlers import ActionCall, handles
 
 log = logging.getLogger(__name__)
 SETTABLE_FIELDS = {"language": ("en", "es")}
 
 
-def apply(
-    session: Session,
-    member: Member,
-    fs: FlowSession,
-    flow: FlowDefinition,
-    action: act.Action,
-    texts: list[str],
-    now: datetime,
-) -> None:
-    from smsapp.services.conversation import conversations, member_commands
-    from smsapp.services.core import consent
-    from smsapp.services.domain import checkins, escalation, rsvps
-
-    if isinstance(action, act.RecordMood):
-        checkins.record_mood(session, member, action.score, action.note, now)
-    elif isinstance(action, act.Rsvp):
-        rsvps.record_from_session(session, member, fs.context, action.answer, now)
-    elif isinstance(action, act.Escalate):
-        escalation.open_case(
-            session,
-            member=member,
-            urgency=action.urgency,
-            source="flow",
-            reason=action.reason,
-            now=now,
-        )
-    elif isinstance(action, act.SetField):
-        _set_field(member, action.field, action.value, now)
-    elif isinstance(action, act.PauseMember):
-        member_commands.pause(session, member, now)
-    elif isinstance(action, act.Enroll):
-        ctx = conversations.render_context(session, member, None)
-        disclosure = engine.render_node_message(flow, flow.start, ctx) or ""
-        consent.record_opt_in(
-            session,
-            member,
-            now,
-            method="sms_reply",
-            disclosure=disclosure,
-            version=f"{flow.id}-v{flow.version}",
-        )
-    elif isinstance(action, act.AddNote):
-        checkins.add_note(session, member, action.note, now)
-    elif isinstance(action, act.FlowError):
-        log.error("flow.error", extra={"flow_id": flow.id, "member_id": member.id})
-
-
-def _set_field(member: Member, field: str, value: str, now: datetime) -> None:
-    allowed = SETTABLE_FIELDS.get(field)
-    if allowed is None or value not in allowed:
-        log.warning("flow.set_field_refused", extra={"member_id": member.id})
+@handles(act.SetField)
+def _set_field(call: ActionCall, action: act.SetField) -> None:
+    allowed = SETTABLE_FIELDS.get(action.field)
+    if allowed is None or action.value not in allowed:
+        log.warning("flow.set_field_refused", extra={"member_id": call.member.id})
         return
-    setattr(member, field, value)
-    member.updated_at = now
+    setattr(call.member, action.field, action.value)
+    call.member.updated_at = call.now
+
+
+@handles(act.PauseMember)
+def _pause(call: ActionCall, action: act.PauseMember) -> None:
+    pause(call.session, call.member, call.now)
+
+
+@handles(act.Enroll)
+def _enroll(call: ActionCall, action: act.Enroll) -> None:
+    """The member said YES to the join flow: the consent record keeps what they were shown."""
+    ctx = render_context(call.session, call.member, None)
+    disclosure = engine.render_node_message(call.flow, call.flow.start, ctx) or ""
+    consent.record_opt_in(
+        call.session,
+        call.member,
+        call.now,
+        method="sms_reply",
+        disclosure=disclosure,
+        version=f"{call.flow.id}-v{call.flow.version}",
+    )
+
+
+@handles(act.FlowError)
+def _flow_error(call: ActionCall, action: act.FlowError) -> None:
+    log.error("flow.error", extra={"flow_id": call.flow.id, "member_id": call.member.id})

@@ -9,10 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from smsapp.models import Member, Organisation, Timer
-from smsapp.services.conversation import conversations
 from smsapp.services.core import keywords, timers
 from smsapp.services.core.texts import text
-from smsapp.services.domain import checkins, escalation
+from smsapp.services.domain import checkins, escalation, flow_sessions
 from smsapp.services.domain.schedule import parse_time_of_day
 
 MAX_PAUSE_DAYS = 90
@@ -57,7 +56,7 @@ def handle(session: Session, member: Member, body: str, now: datetime) -> str | 
 def pause(session: Session, member: Member, now: datetime) -> None:
     member.status = "paused"
     member.updated_at = now
-    conversations.end_active(session, member.id)
+    flow_sessions.end_active(session, member.id)
 
 
 def pause_days(rest: str) -> int | None:

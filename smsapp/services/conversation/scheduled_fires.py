@@ -32,7 +32,7 @@ from smsapp.flows.engine import SessionState
 from smsapp.models import Group, MeetingSeries, Member, Timer
 from smsapp.services.conversation import conversations
 from smsapp.services.core import outbox, timers
-from smsapp.services.domain import meetings
+from smsapp.services.domain import calendar, flow_sessions
 from smsapp.services.domain.planning.member_plan import declined_rsvp, plan_member, quiet_hours_for
 from smsapp.services.domain.schedule import format_local, shift_later
 
@@ -61,7 +61,7 @@ def fire_reminder(session: Session, timer: Timer, now: datetime) -> None:
     if member is None or series is None:
         return
     occurrence = datetime.fromisoformat(timer.payload["occurrence"])
-    occ = meetings.find_occurrence(session, series, occurrence)
+    occ = calendar.find_occurrence(session, series, occurrence)
     if (
         occ is None
         or occ.start_utc <= now
@@ -153,7 +153,7 @@ def _defer_behind_session(
     session: Session, timer: Timer, member: Member, now: datetime, latest: datetime | None
 ) -> bool:
     """Re-arm the timer behind the member's waiting session; True when it was deferred."""
-    fs = conversations.active_session(session, member.id)
+    fs = flow_sessions.active_session(session, member.id)
     if fs is None:
         return False
     state = SessionState.from_dict(fs.state)

@@ -14,7 +14,7 @@ return tostring(slot)
 """
 
 
-def take_slot(redis: Redis, sender: str, rate: float, now_ts: float) -> float:
+def take_slot(redis: Redis[bytes], sender: str, rate: float, now_ts: float) -> float:
     """The time (epoch seconds) this send may go; `now_ts` when the sender is idle.
 
     Urgent sends go at once whatever this returns, but still take a slot so later bulk

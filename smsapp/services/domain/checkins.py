@@ -7,7 +7,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smsapp.flows import actions as act
 from smsapp.models import Member, MoodScore
+from smsapp.services.core.action_handlers import ActionCall, handles
+from smsapp.services.domain import escalation
 
 LOW_SCORE = 2
 PATTERN_LENGTH = 3
@@ -46,8 +49,6 @@ def recent(session: Session, member_id: int, limit: int = 10) -> list[MoodScore]
 
 def _check_patterns(session: Session, member: Member, now: datetime) -> None:
     """Three low scores in a row, or three missed check-ins in a row, open a normal case."""
-    from smsapp.services.domain import escalation
-
     last = recent(session, member.id, PATTERN_LENGTH)
     if len(last) < PATTERN_LENGTH:
         return
@@ -90,3 +91,13 @@ def add_note(session: Session, member: Member, note: str, now: datetime) -> None
     latest = next((s for s in recent(session, member.id, 1) if s.score is not None), None)
     if latest is not None:
         latest.note = (f"{latest.note}; {note}" if latest.note else note)[:500]
+
+
+@handles(act.RecordMood)
+def _record_mood_action(call: ActionCall, action: act.RecordMood) -> None:
+    record_mood(call.session, call.member, action.score, action.note, call.now)
+
+
+@handles(act.AddNote)
+def _add_note_action(call: ActionCall, action: act.AddNote) -> None:
+    add_note(call.session, call.member, action.note, call.now)

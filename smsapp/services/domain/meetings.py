@@ -1,29 +1,29 @@
-"""Meetings: series and one-off meetings, cancelling or moving one occurrence, and lookups.
+"""Meetings: adding series and one-off meetings, cancelling or moving one occurrence.
 
-An occurrence is identified by its *original* start in UTC (the key exceptions, RSVPs
-and reminder timers share). Cancelling or moving one texts every member of the group
-who had not answered NO for it, through `meeting_notice` timers so quiet hours apply;
-the notice itself is a "system" text, not bulk, so it is never queued behind fan-outs.
+Cancelling or moving one texts every member of the group who had not answered NO for
+it, through `meeting_notice` timers so quiet hours apply; the notice itself is a
+"system" text, not bulk, so it is never queued behind fan-outs. Reading the calendar is
+`calendar`'s.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smsapp.models import FlowSession, Group, MeetingException, MeetingSeries, Member, Rsvp, Timer
-from smsapp.services.conversation import conversations
+from smsapp.models import FlowSession, Group, MeetingException, MeetingSeries, Member, Timer
 from smsapp.services.core import timers
+from smsapp.services.domain import calendar, flow_sessions
+from smsapp.services.domain.calendar import MAX_OFFSET_MINUTES
+from smsapp.services.domain.planning import member_plan
 from smsapp.services.domain.schedule import (
     MeetingSeriesSpec,
     Occurrence,
-    occurrences,
     require_utc,
     shift_later,
     to_utc,
@@ -31,17 +31,10 @@ from smsapp.services.domain.schedule import (
 )
 
 log = logging.getLogger(__name__)
-MAX_OFFSET_MINUTES = 14 * 24 * 60
 
 
 class MeetingError(ValueError):
     """A meeting change that cannot be made; the message is fit to show a coordinator."""
-
-
-@dataclass(frozen=True)
-class Upcoming:
-    series: MeetingSeries
-    occurrence: Occurrence
 
 
 def create_series(
@@ -102,57 +95,6 @@ def create_one_off(
     )
 
 
-def spec_of(series: MeetingSeries, group: Group) -> MeetingSeriesSpec:
-    return MeetingSeriesSpec(
-        series.rrule, datetime.fromisoformat(series.start_local), series.duration_minutes, group.tz
-    )
-
-
-def offsets_of(series: MeetingSeries) -> list[timedelta]:
-    """The series' reminder offsets ("1440,120" -> 24 h and 2 h)."""
-    found = [int(p) for p in series.reminder_offsets_minutes.split(",") if p.strip()]
-    return [timedelta(minutes=m) for m in found if m > 0]
-
-
-def between(
-    session: Session, series: MeetingSeries, group: Group, start: datetime, end: datetime
-) -> list[Occurrence]:
-    """The series' occurrences that start in [start, end), cancellations and moves applied."""
-    cancelled, moved = _exceptions(session, series.id)
-    return occurrences(spec_of(series, group), start, end, cancelled, moved)
-
-
-def upcoming(
-    session: Session, groups: Iterable[Group], start: datetime, end: datetime
-) -> list[Upcoming]:
-    """Every meeting of `groups` starting in [start, end), soonest first."""
-    found: list[Upcoming] = []
-    for group in groups:
-        for series in session.scalars(
-            select(MeetingSeries).where(MeetingSeries.group_id == group.id)
-        ):
-            found += [Upcoming(series, occ) for occ in between(session, series, group, start, end)]
-    return sorted(found, key=lambda u: (u.occurrence.start_utc, u.series.id))
-
-
-def find_occurrence(
-    session: Session, series: MeetingSeries, original_start: datetime
-) -> Occurrence | None:
-    """The occurrence with this original start (moved or not), None if cancelled or not one."""
-    original = require_utc(original_start, "original_start")
-    group = session.get(Group, series.group_id)
-    assert group is not None
-    cancelled, moved = _exceptions(session, series.id)
-    if original in cancelled:
-        return None
-    spec = spec_of(series, group)
-    if not occurrences(spec, original, original + timedelta(seconds=1)):
-        return None
-    new_start = moved.get(original, original)
-    duration = timedelta(minutes=series.duration_minutes)
-    return Occurrence(original, new_start, new_start + duration, original in moved)
-
-
 def cancel_occurrence(
     session: Session, series: MeetingSeries, original_start: datetime, now: datetime
 ) -> int:
@@ -193,22 +135,6 @@ def move_occurrence(
     return _notify(session, series, occ, "moved", moved_to, now)
 
 
-def said_no(session: Session, series_id: int, original_start: datetime) -> set[int]:
-    """Ids of members who answered NO for this occurrence."""
-    rows = session.scalars(
-        select(Rsvp.member_id).where(
-            Rsvp.series_id == series_id,
-            Rsvp.occurrence_start == original_start,
-            Rsvp.answer == "no",
-        )
-    )
-    return set(rows)
-
-
-def reminder_key_prefix(series_id: int, original_start: datetime) -> str:
-    return f"reminder:{series_id}:{require_utc(original_start).isoformat()}:"
-
-
 def _parse_start(value: datetime | str) -> datetime:
     try:
         start = value if isinstance(value, datetime) else datetime.fromisoformat(value.strip())
@@ -229,22 +155,10 @@ def _offsets_text(offsets: Sequence[int]) -> str:
     return text
 
 
-def _exceptions(session: Session, series_id: int) -> tuple[set[datetime], dict[datetime, datetime]]:
-    rows = session.scalars(select(MeetingException).where(MeetingException.series_id == series_id))
-    cancelled: set[datetime] = set()
-    moved: dict[datetime, datetime] = {}
-    for row in rows:
-        if row.kind == "cancelled":
-            cancelled.add(row.original_start)
-        elif row.new_start is not None:
-            moved[row.original_start] = row.new_start
-    return cancelled, moved
-
-
 def _require_future(
     session: Session, series: MeetingSeries, original_start: datetime, now: datetime
 ) -> Occurrence:
-    occ = find_occurrence(session, series, original_start)
+    occ = calendar.find_occurrence(session, series, original_start)
     if occ is None:
         raise MeetingError("there is no such meeting (or it was already cancelled)")
     if occ.start_utc <= require_utc(now):
@@ -268,7 +182,7 @@ def _set_exception(
 
 
 def _cancel_reminders(session: Session, series_id: int, original: datetime) -> None:
-    prefix = reminder_key_prefix(series_id, original)
+    prefix = calendar.reminder_key_prefix(series_id, original)
     timers.cancel(session, Timer.kind == "reminder", Timer.key.startswith(prefix, autoescape=True))
 
 
@@ -280,16 +194,16 @@ def _end_reminder_sessions(session: Session, series_id: int, original: datetime)
     )
     for fs in waiting:
         if fs.context.get("series_id") == series_id and fs.context.get("occurrence") == iso:
-            conversations.end_active(session, fs.member_id)
+            flow_sessions.end_active(session, fs.member_id)
 
 
 def _plan_group(session: Session, group: Group, now: datetime) -> None:
     """Reminders for a new or moved meeting may be due before the next planner run."""
-    from smsapp.services.domain.planning import member_plan as plan
-
-    agenda = plan.load_agenda(session, group, now, plan.PLAN_HORIZON)
+    agenda = member_plan.load_agenda(session, group, now, member_plan.PLAN_HORIZON)
     members = _group_members(session, group.id)
-    plan.apply_plan(session, [p for m in members for p in plan.wanted_timers(m, agenda, now)], now)
+    member_plan.apply_plan(
+        session, [p for m in members for p in member_plan.wanted_timers(m, agenda, now)], now
+    )
 
 
 def _group_members(session: Session, group_id: int) -> list[Member]:
@@ -307,9 +221,7 @@ def _notify(
     now: datetime,
 ) -> int:
     """One `meeting_notice` timer per member who might come (not NO, still receiving)."""
-    from smsapp.services.domain.planning.member_plan import quiet_hours_for
-
-    declined = said_no(session, series.id, occ.original_start_utc)
+    declined = calendar.said_no(session, series.id, occ.original_start_utc)
     original = occ.original_start_utc.isoformat()
     told = 0
     for member in _group_members(session, series.group_id):
@@ -320,7 +232,7 @@ def _notify(
             session,
             key=f"notice:{series.id}:{original}:{member.id}:{notice}:{moved_iso}",
             kind="meeting_notice",
-            due_at=shift_later(now, member.tz, quiet_hours_for(session, member)),
+            due_at=shift_later(now, member.tz, member_plan.quiet_hours_for(session, member)),
             now=now,
             member_id=member.id,
             payload={

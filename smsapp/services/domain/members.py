@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member
 from smsapp.phones import InvalidPhone, normalise_phone
-from smsapp.services.conversation import enrollment
-from smsapp.services.core import consent, directory, outbox
+from smsapp.services.core import consent, directory
 
 LANGUAGES = ("en", "es")
 REQUIRED_COLUMNS = ("name", "phone")
@@ -55,7 +54,11 @@ class ImportReport:
 
 
 def add_member(session: Session, data: MemberInput, now: datetime) -> Member:
-    """A new pending member of `data.group` (they join by answering the invite)."""
+    """A new pending member of `data.group` (they join by answering the invite).
+
+    The name may be empty (the member can give it later); the number must be new to the
+    organisation. Console, API, CLI and the CSV import all add members here.
+    """
     phone = _phone(data)
     _check(data)
     if _existing(session, data.group.organisation_id, phone) is not None:
@@ -63,7 +66,7 @@ def add_member(session: Session, data: MemberInput, now: datetime) -> Member:
     member = Member(
         organisation_id=data.group.organisation_id,
         group_id=data.group.id,
-        name=data.name.strip(),
+        name=data.name.strip() or None,
         language=data.language,
         tz=data.group.tz,
         status="pending",
@@ -107,26 +110,6 @@ def edit_member(session: Session, member: Member, data: MemberInput, now: dateti
     directory.set_member_phone(member, phone)
     member.updated_at = now
     return member
-
-
-def invite(session: Session, member: Member, now: datetime) -> int:
-    """Text the member the join flow's consent request; returns how many texts were queued."""
-    if member.status in NO_INVITE_STATUSES:
-        raise MemberError(f"cannot invite a member who is {member.status.replace('_', ' ')}")
-    bodies = enrollment.invite(session, member, now)
-    stamp = int(now.timestamp())
-    for index, body in enumerate(bodies):
-        outbox.queue_message(
-            session,
-            to=member.phone or "",
-            body=body,
-            kind="system",
-            key=f"invite:{member.id}:{stamp}:{index}",
-            now=now,
-            organisation_id=member.organisation_id,
-            member_id=member.id,
-        )
-    return len(bodies)
 
 
 def import_csv(
@@ -187,6 +170,8 @@ def _import_row(
         raise MemberError(f"unknown group code {code!r}" if code else "the group is missing")
     language = (values.get("language") or "en").lower()
     data = MemberInput(values.get("name", ""), values.get("phone", ""), group, language, region)
+    if not data.name:  # a list of people carries their names; a blank is a mistake
+        raise MemberError("the name is missing", "name")
     phone = _phone(data)
     if phone in seen:
         raise MemberError("duplicate: the same number appears earlier in the file")
@@ -206,8 +191,6 @@ def _phone(data: MemberInput) -> str:
 
 
 def _check(data: MemberInput) -> None:
-    if not data.name.strip():
-        raise MemberError("the name is missing", "name")
     if len(data.name.strip()) > 120:
         raise MemberError("the name is too long (120 characters at most)", "name")
     if data.language not in LANGUAGES:

@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smsapp.flows import actions as act
 from smsapp.models import Group, Member, Rsvp, Timer, User
 from smsapp.services.core import timers
-from smsapp.services.domain import meetings
+from smsapp.services.core.action_handlers import ActionCall, handles
+from smsapp.services.domain import calendar
 from smsapp.services.domain.schedule import format_local
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,13 @@ def record_from_session(
         log.warning("rsvp.without_meeting", extra={"member_id": member.id})
         return
     record(session, member, int(series_id), datetime.fromisoformat(str(occurrence)), answer, now)
+
+
+@handles(act.Rsvp)
+def _rsvp_action(call: ActionCall, action: act.Rsvp) -> None:
+    record_from_session(
+        call.session, call.member, call.flow_session.context, action.answer, call.now
+    )
 
 
 def record(
@@ -58,7 +67,7 @@ def record(
     row.answer = answer
     row.at = now
     if answer == "no":
-        prefix = f"{meetings.reminder_key_prefix(series_id, occurrence)}{member.id}:"
+        prefix = f"{calendar.reminder_key_prefix(series_id, occurrence)}{member.id}:"
         timers.cancel(
             session, Timer.kind == "reminder", Timer.key.startswith(prefix, autoescape=True)
         )
@@ -71,7 +80,7 @@ def headcount_text(session: Session, user: User, now: datetime) -> str:
     groups = _groups_of(session, user)
     lines = []
     for group in groups:
-        found = meetings.upcoming(session, [group], now, now + HEADCOUNT_LOOKAHEAD)
+        found = calendar.upcoming(session, [group], now, now + HEADCOUNT_LOOKAHEAD)
         if found:
             lines.append(_headcount_line(session, group, found[0]))
     return "\n".join(lines) if lines else "No upcoming meeting."
@@ -98,7 +107,7 @@ def counts(session: Session, group_id: int, series_id: int, occurrence: datetime
     return tally
 
 
-def _headcount_line(session: Session, group: Group, item: meetings.Upcoming) -> str:
+def _headcount_line(session: Session, group: Group, item: calendar.Upcoming) -> str:
     occ = item.occurrence
     tally = counts(session, group.id, item.series.id, occ.original_start_utc)
     when = format_local(occ.start_utc, group.tz)

@@ -9,7 +9,7 @@ from smsapp.models import Case
 from smsapp.services.domain import escalation, visibility
 from smsapp.services.domain.escalation.cases import can_act_on
 from smsapp.web.api import access, auth
-from smsapp.web.api import bp as api_bp
+from smsapp.web.api.blueprint import bp as api_bp
 from smsapp.web.api.schemas import CaseList, CaseOut, CaseQuery, ResolveIn
 from smsapp.web.api.spec import answers, api_spec
 from smsapp.web.runtime import runtime

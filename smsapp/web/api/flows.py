@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask import abort
 
+from smsapp.flows.lint import Issue
 from smsapp.services.domain import flow_editor
 from smsapp.web.api import access, auth
-from smsapp.web.api import bp as api_bp
+from smsapp.web.api.blueprint import bp as api_bp
 from smsapp.web.api.schemas import (
     FlowCheckOut,
     FlowDraftIn,
@@ -106,5 +107,5 @@ def publish_flow(flow_id: str) -> FlowVersionOut | object:
     )
 
 
-def _with_line(issue: flow_editor.Issue) -> str:
+def _with_line(issue: Issue) -> str:
     return f"line {issue.line}: {issue.message}" if issue.line else issue.message

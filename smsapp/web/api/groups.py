@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from smsapp.models import Member
 from smsapp.web.api import access, auth
-from smsapp.web.api import bp as api_bp
+from smsapp.web.api.blueprint import bp as api_bp
 from smsapp.web.api.schemas import GroupList, GroupOut, MemberList, MemberOut
 from smsapp.web.api.spec import answers, api_spec
 

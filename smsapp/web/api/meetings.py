@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Rsvp, User
-from smsapp.services.domain import meetings
+from smsapp.services.domain import calendar
 from smsapp.web.api import access, auth
-from smsapp.web.api import bp as api_bp
+from smsapp.web.api.blueprint import bp as api_bp
 from smsapp.web.api.schemas import MeetingList, MeetingsQuery, OccurrenceOut
 from smsapp.web.api.spec import answers, api_spec
 from smsapp.web.runtime import runtime
@@ -35,7 +35,7 @@ def _rsvp_counts(session: Session, series_ids: set[int]) -> Counter[tuple[int, d
     return Counter({(s, at, answer): n for s, at, answer, n in rows})
 
 
-def _out(found: meetings.Upcoming, counts: Counter[tuple[int, datetime, str]]) -> OccurrenceOut:
+def _out(found: calendar.Upcoming, counts: Counter[tuple[int, datetime, str]]) -> OccurrenceOut:
     series, occ = found.series, found.occurrence
     key = (series.id, occ.original_start_utc)
     return OccurrenceOut(
@@ -60,6 +60,6 @@ def list_meetings(query: MeetingsQuery) -> MeetingList:
     session, user = auth.db(), auth.current_user()
     groups = groups_asked(session, user, query.group_id)
     now = runtime().now()
-    found = meetings.upcoming(session, groups, now, now + timedelta(days=query.days))
+    found = calendar.upcoming(session, groups, now, now + timedelta(days=query.days))
     counts = _rsvp_counts(session, {u.series.id for u in found})
     return MeetingList(meetings=[_out(u, counts) for u in found])

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from smsapp.models import Group, Member, User
-from smsapp.services.core import directory
+from smsapp.models import Group, User
 from smsapp.services.domain import members as members_service
 from smsapp.web.api import access, auth
-from smsapp.web.api import bp as api_bp
+from smsapp.web.api.blueprint import bp as api_bp
 from smsapp.web.api.groups import member_out
 from smsapp.web.api.schemas import ImportIn, ImportOut, MemberIn, MemberOut, RowProblemOut
 from smsapp.web.api.spec import answers, api_spec
@@ -26,29 +24,13 @@ def create_member(json: MemberIn) -> tuple[MemberOut, int]:
     session, user = auth.db(), auth.current_user()
     group = access.group_or_404(session, user, json.group_id)
     access.require_coordinator(user)
-    taken = session.scalar(
-        select(Member.id).where(
-            Member.organisation_id == group.organisation_id,
-            Member.phone_hash == directory.phone_hash(json.phone),
-        )
+    data = members_service.MemberInput(
+        name=json.name or "", phone=json.phone, group=group, language=json.language
     )
-    if taken is not None:
-        abort(409, _TAKEN)
-    now = runtime().now()
-    member = Member(
-        organisation_id=group.organisation_id,
-        group_id=group.id,
-        name=json.name,
-        language=json.language,
-        tz=group.tz,
-        status="pending",
-        created_at=now,
-        updated_at=now,
-    )
-    directory.set_member_phone(member, json.phone)
-    session.add(member)
     try:
-        session.flush()
+        member = members_service.add_member(session, data, runtime().now())
+    except members_service.MemberError as exc:
+        abort(409 if exc.field == "phone" and "already" in str(exc) else 400, str(exc))
     except IntegrityError:  # a concurrent insert of the same number
         session.rollback()
         abort(409, _TAKEN)

@@ -11,7 +11,7 @@ from smsapp.models import ConsentRecord, Member, OutboxMessage
 from smsapp.phones import mask_phone
 from smsapp.services.domain import visibility
 from smsapp.web.api import access, auth
-from smsapp.web.api import bp as api_bp
+from smsapp.web.api.blueprint import bp as api_bp
 from smsapp.web.api.schemas import (
     GroupQuery,
     MessageList,

@@ -6,7 +6,7 @@ from flask import abort
 
 from smsapp.services.domain import reports
 from smsapp.web.api import access, auth
-from smsapp.web.api import bp as api_bp
+from smsapp.web.api.blueprint import bp as api_bp
 from smsapp.web.api.schemas import ReportOut, ReportQuery
 from smsapp.web.api.spec import answers, api_spec
 from smsapp.web.runtime import runtime

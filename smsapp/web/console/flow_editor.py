@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from smsapp.flows.loader import builtin_ids
 from smsapp.models import Group
 from smsapp.services.domain import flow_editor, visibility
 from smsapp.services.domain.flow_editor import Check, PublishRefused
@@ -79,7 +80,7 @@ def _editor(
         versions=flow_editor.versions(session, org, flow_id),
         groups=groups,
         assigned=assigned,
-        is_builtin=flow_id in flow_editor.builtin_ids(),
+        is_builtin=flow_id in builtin_ids(),
     )
     return page, status
 
@@ -93,7 +94,7 @@ def flow_edit(flow_id: str) -> Any:
 @console_bp.post("/flows/<flow_id>/copy")
 @coordinator_required
 def flow_copy(flow_id: str) -> Response:
-    if flow_id not in flow_editor.builtin_ids():
+    if flow_id not in builtin_ids():
         abort(404)
     draft = flow_editor.copy_builtin(db(), _org(), flow_id, db_user(), runtime().now())
     db().commit()

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from smsapp.models import Group, MeetingSeries, Member
+from smsapp.services.domain import calendar, visibility
 from smsapp.services.domain import meetings as meeting_service
-from smsapp.services.domain import visibility
 from smsapp.services.domain.planning import member_plan as schedule_plan
 from smsapp.services.domain.schedule import parse_time_of_day
 from smsapp.web.console.core import (
@@ -49,7 +49,7 @@ def meetings() -> str:
         )
     )
     now = runtime().now()
-    soon = meeting_service.upcoming(db(), groups, now, now + timedelta(days=UPCOMING_DAYS))
+    soon = calendar.upcoming(db(), groups, now, now + timedelta(days=UPCOMING_DAYS))
     return render_page("console/meetings.html", series=series, names=names, upcoming=soon[:30])
 
 

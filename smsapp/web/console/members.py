@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from smsapp.models import ConsentRecord, Group, Member
 from smsapp.phones import mask_phone
+from smsapp.services.conversation import enrollment
 from smsapp.services.domain import members as member_service
 from smsapp.services.domain import visibility
 from smsapp.web.console.core import (
@@ -135,7 +136,7 @@ def member_edit(member_id: int) -> Any:
 def member_invite(member_id: int) -> Response:
     member = _member(member_id)
     try:
-        member_service.invite(db(), member, runtime().now())
+        enrollment.invite(db(), member, runtime().now())
     except member_service.MemberError as exc:
         db().rollback()
         flash(str(exc), "error")

@@ -8,8 +8,8 @@ from flask import flash, redirect, url_for
 
 from smsapp.models import Organisation
 from smsapp.services.core import crisis_resources as resources
-from smsapp.services.core import org_settings
 from smsapp.services.core.crisis_resources import crisis_reply
+from smsapp.services.domain import org_settings
 from smsapp.web.console.core import (
     add_nav,
     console_bp,

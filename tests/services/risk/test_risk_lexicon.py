@@ -31,9 +31,7 @@ def test_organisation_additions_extend_the_builtin_lexicon():
     assert not screen("swimming at the reservoir saturday", lexicon).positive
     assert screen("i want to die", lexicon).positive
     # a first-generation category name is still understood
-    assert screen("catching the last bus home forever", lexicon).categories == (
-        "active_thoughts",
-    )
+    assert screen("catching the last bus home forever", lexicon).categories == ("active_thoughts",)
     assert not screen("walked to the quarry alone", load_lexicon()).positive
 
 

@@ -44,7 +44,9 @@ def test_development_set_is_large_enough_and_covers_every_category_in_both_langu
 def test_development_set_figures():
     lexicon = load_lexicon()
     report = evaluate(read_rows(DATA / "dev_set.csv"), lambda t: screen(t, lexicon))
-    misses = "\n".join(f"  {r.category}: {r.label}->{level}: {r.text}" for r, level in report.misses)
+    misses = "\n".join(
+        f"  {r.category}: {r.label}->{level}: {r.text}" for r, level in report.misses
+    )
     assert report.recall >= 0.97 and report.false_alarms <= 0.03, misses
     assert report.check_answered >= 0.9, misses
 

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member, Organisation, Rsvp, Timer
+from smsapp.services.domain import calendar
 from smsapp.services.domain.schedule import (
     DEFAULT_QUIET_HOURS,
     QuietHours,
@@ -56,7 +57,7 @@ class GroupAgenda:
 
     group: Group
     quiet: QuietHours
-    meetings: list[Any] = field(default_factory=list)  # meetings.Upcoming
+    meetings: list[Any] = field(default_factory=list)  # calendar.Upcoming
     declined: set[tuple[int, datetime, int]] = field(default_factory=set)  # series, occ, member
 
 
@@ -82,19 +83,17 @@ def quiet_hours_for(session: Session, member: Member) -> QuietHours:
 
 def load_agenda(session: Session, group: Group, now: datetime, horizon: timedelta) -> GroupAgenda:
     """The group's meetings whose reminders may fall within `horizon`, and who said NO."""
-    from smsapp.services.domain import meetings
-
     agenda = GroupAgenda(group, org_quiet_hours(session.get(Organisation, group.organisation_id)))
-    longest = timedelta(minutes=meetings.MAX_OFFSET_MINUTES)
+    longest = timedelta(minutes=calendar.MAX_OFFSET_MINUTES)
     agenda.meetings = [
         u
-        for u in meetings.upcoming(session, [group], now, now + horizon + longest)
-        if u.occurrence.start_utc - max(meetings.offsets_of(u.series), default=timedelta())
+        for u in calendar.upcoming(session, [group], now, now + horizon + longest)
+        if u.occurrence.start_utc - max(calendar.offsets_of(u.series), default=timedelta())
         <= now + horizon
     ]
     for item in agenda.meetings:
         occ = item.occurrence.original_start_utc
-        for member_id in meetings.said_no(session, item.series.id, occ):
+        for member_id in calendar.said_no(session, item.series.id, occ):
             agenda.declined.add((item.series.id, occ, member_id))
     return agenda
 
@@ -148,19 +147,17 @@ def checkin_timer(
 
 def reminder_timers(member: Member, agenda: GroupAgenda, now: datetime) -> list[PlannedTimer]:
     """One timer per reminder offset of each upcoming meeting the member did not decline."""
-    from smsapp.services.domain import meetings
-
     planned: list[PlannedTimer] = []
     for item in agenda.meetings:
         occ = item.occurrence
         if (item.series.id, occ.original_start_utc, member.id) in agenda.declined:
             continue
-        offsets = meetings.offsets_of(item.series)
+        offsets = calendar.offsets_of(item.series)
         for offset, due in reminder_fire_times(
             occ.start_utc, offsets, member.tz, agenda.quiet, now
         ):
             minutes = int(offset.total_seconds() // 60)
-            prefix = meetings.reminder_key_prefix(item.series.id, occ.original_start_utc)
+            prefix = calendar.reminder_key_prefix(item.series.id, occ.original_start_utc)
             planned.append(
                 PlannedTimer(
                     key=f"{prefix}{member.id}:{minutes}",

@@ -2,10 +2,10 @@
 
 `plan_all` is idempotent (fixed timer keys, see `schedule_plan`), so running it often
 only costs reads. The tick calls `plan_if_due`, which runs it at most once every
-`PLAN_EVERY` of the *application* clock: the last run time is kept in Redis under
+`PLAN_EVERY` of the *application* clock: the last run time is kept in Redis[bytes] under
 `PLAN_KEY` and swapped by a small Lua script, so of several ticks running at once
-only one plans. If Redis is unreachable planning is skipped (and so is enqueueing);
-the next tick that reaches Redis plans again, and nothing is lost because every due
+only one plans. If Redis[bytes] is unreachable planning is skipped (and so is enqueueing);
+the next tick that reaches Redis[bytes] plans again, and nothing is lost because every due
 time lives in the database.
 """
 
@@ -76,13 +76,13 @@ def plan_all(session: Session, now: datetime, horizon: timedelta = PLAN_HORIZON)
     return changed
 
 
-def claim_run(redis: Redis, now: datetime, every: timedelta = PLAN_EVERY) -> bool:
+def claim_run(redis: Redis[bytes], now: datetime, every: timedelta = PLAN_EVERY) -> bool:
     """True when this caller should plan now (at most once per `every` of app time)."""
     result = redis.eval(_CLAIM_RUN, 1, PLAN_KEY, repr(now.timestamp()), repr(every.total_seconds()))
     return bool(int(result))
 
 
-def plan_if_due(session: Session, redis: Redis, now: datetime) -> int | None:
+def plan_if_due(session: Session, redis: Redis[bytes], now: datetime) -> int | None:
     """Run `plan_all` if no tick did within `PLAN_EVERY`; None when skipped."""
     try:
         if not claim_run(redis, now):

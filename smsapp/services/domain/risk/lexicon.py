@@ -47,8 +47,16 @@ from smsapp.services.domain.risk.phrases import Compiler, phrase_words
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "data" / "risk"
 BUILTIN_FILES = ("en.yaml", "es.yaml")
-_LISTS = ("keep", "negation", "bridge", "hyperbole", "trivial", "jest", "distress")
-_LISTS += ("after_negation",)
+_LISTS = (
+    "keep",
+    "negation",
+    "bridge",
+    "hyperbole",
+    "trivial",
+    "jest",
+    "distress",
+    "after_negation",
+)
 _TOP_KEYS = {"language", "shorthand", "spellings", "emoji", "sets", "categories", *_LISTS}
 _CATEGORY_KEYS = {"strong", "weak"}
 # Cue kinds: not crisis categories, but phrases the decision reads.
@@ -205,7 +213,9 @@ def _compile_language(language: Language, sources: list[_Source], shorthand: Any
             spellings.setdefault(fold(str(word)), []).extend(fold(v) for v in extra if fold(v))
     compiler = Compiler(language.morphology, shorthand, sets, spellings)
     lemma = language.morphology.lemma
-    language.negation = frozenset(lemma(fold(w)) for s in sources for w in s.data.get("negation") or ())
+    language.negation = frozenset(
+        lemma(fold(w)) for s in sources for w in s.data.get("negation") or ()
+    )
     language.bridge = frozenset(lemma(fold(w)) for s in sources for w in s.data.get("bridge") or ())
     matcher = re2.Set.SearchSet(_set_options())
     for source in sources:

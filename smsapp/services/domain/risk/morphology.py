@@ -23,8 +23,10 @@ LANGUAGES = ("en", "es")
 MIN_FUZZY = 5  # shorter words have too many real neighbours ("die": "dye", "did")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Spanish object pronouns written onto a verb ("matarme", "tomarlas", "cortándome").
-_CLITICS = ("melo", "mela", "selo", "sela", "me", "te", "se", "nos", "los", "las", "les")
-_CLITICS += ("lo", "la", "le")
+_CLITICS: tuple[str, ...] = (
+    *("melo", "mela", "selo", "sela", "me", "te", "se", "nos"),
+    *("los", "las", "les", "lo", "la", "le"),
+)
 _VERB_ENDS = ("ar", "er", "ir", "ando", "iendo", "endo")
 
 
@@ -179,10 +181,12 @@ def _add_ing_forms(forms: dict[str, str], targets: set[str], dictionary: Any) ->
 def _real_neighbours(targets: set[str], forms: dict[str, str], dictionary: Any) -> set[str]:
     """Real words one edit away from a lexicon word: never 'corrected' into it."""
     raw = getattr(dictionary, "_dict", None)
-    if isinstance(raw, dict):
-        known = lambda word: word.encode() in raw  # noqa: E731 (bytes keys, see _raw_items)
-    else:
-        known = lambda word: dictionary.get(word) is not None  # noqa: E731
+
+    def known(word: str) -> bool:
+        if isinstance(raw, dict):
+            return word.encode() in raw  # bytes keys, see _raw_items
+        return dictionary.get(word) is not None
+
     found = set()
     for word in targets:
         if not word.isalpha():
@@ -226,7 +230,4 @@ def _one_edit(a: str, b: str) -> bool:
         i, j = diff[0], diff[-1] if diff else 0
         return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    for i in range(len(long_)):
-        if long_[:i] + long_[i + 1 :] == short:
-            return True
-    return False
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))

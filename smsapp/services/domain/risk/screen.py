@@ -75,8 +75,7 @@ def screen(text: str, lexicon: Lexicon | None = None) -> RiskResult:
         return NEGATIVE
     spanish = lexicon.languages["es"].morphology
     results = [
-        _screen_language(lang, expand(words, lang, spanish))
-        for lang in lexicon.languages.values()
+        _screen_language(lang, expand(words, lang, spanish)) for lang in lexicon.languages.values()
     ]
     for level in (CRISIS, CHECK):
         found = [r for r in results if r.level == level]

@@ -1,0 +1,24 @@
+"""Start-up wiring: every module that registers a timer handler or a flow-action handler.
+
+The registries (core/timers.py, core/action_handlers.py) import none of their handlers,
+so each layer owns its own: importing this module once (the runtime does) registers all
+of them. A new timer kind or flow action adds its module here.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from smsapp.services.conversation import flow_actions, scheduled_fires, timer_handlers
+from smsapp.services.domain import auto_resume, checkins, rsvps
+from smsapp.services.domain.escalation import handlers as escalation_handlers
+
+REGISTERING_MODULES: tuple[ModuleType, ...] = (
+    auto_resume,
+    checkins,
+    rsvps,
+    escalation_handlers,
+    flow_actions,
+    scheduled_fires,
+    timer_handlers,
+)
