@@ -1,4 +1,5 @@
-"""A positive risk screen: resources at once, an urgent case, the member's automation paused.
+"""The risk screen on every text: a crisis gets resources at once, an urgent case and the
+member's automation paused; distress without a clear risk signal gets a safety check.
 
 Nothing here waits on Redis, quiet hours, pauses, opt-out state or an open flow: the
 reply is the webhook's own answer, and the case's texts are urgent outbox rows.
@@ -14,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member, Organisation, User
+from smsapp.services.conversation import safety_check
+from smsapp.services.conversation.safety_check import Screened
 from smsapp.services.core import consent, directory, keywords
 from smsapp.services.core.crisis_resources import crisis_reply
 from smsapp.services.core.texts import text
@@ -29,21 +32,44 @@ def _lexicon(extra: str) -> Lexicon:
     return load_lexicon([extra] if extra.strip() else [])
 
 
-def screen_and_respond(
+def respond(
     session: Session, phone: str, body: str, member: Member | None, now: datetime
-) -> str | None:
-    """The crisis reply if the text screens positive, else None.
+) -> Screened:
+    """Screen a text: the crisis reply and an urgent case, a safety check, or nothing.
 
     Staff commands (``DONE 4 she is safe now``) describe members and are not screened;
     anything else from staff that screens positive gets the resources, without a case.
+    Only members get a safety check (someone must be there to follow it up).
     """
     staff = directory.user_by_phone(session, phone) if member is None else None
     if staff is not None and _is_staff_command(body):
-        return None
+        return Screened()
     org = _organisation(session, member, staff)
     result = screen(body, _lexicon(org.lexicon_extra if org else ""))
-    if not result.positive:
-        return None
+    if result.positive:
+        return Screened(_crisis(session, org, member, staff, body, result, now), crisis=True)
+    if member is None or member.status in ("opted_out", "erased"):
+        return Screened()
+    return safety_check.respond(session, org, member, body, result, now)
+
+
+def screen_and_respond(
+    session: Session, phone: str, body: str, member: Member | None, now: datetime
+) -> str | None:
+    """The crisis reply if the text screens positive, else None (no safety check)."""
+    screened = respond(session, phone, body, member, now)
+    return screened.reply if screened.crisis else None
+
+
+def _crisis(
+    session: Session,
+    org: Organisation | None,
+    member: Member | None,
+    staff: User | None,
+    body: str,
+    result: RiskResult,
+    now: datetime,
+) -> str:
     language = member.language if member else (result.language or "en")
     if staff is not None:
         return crisis_reply(org, language, reachable=False)
@@ -51,6 +77,7 @@ def screen_and_respond(
     group = session.get(Group, member.group_id) if member and member.group_id else None
     reply = crisis_reply(org, language, reachable, group)
     if member is not None:
+        safety_check.close(session, member, "crisis", now)
         member.automation_paused = True
         member.updated_at = now
         reply = _honour_stop(session, member, body, reply, org, now)

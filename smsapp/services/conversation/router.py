@@ -43,13 +43,13 @@ def route(session: Session, phone: str, body: str, now: datetime) -> Outcome:
         user_id=user.id if user else None,
         organisation_id=known.organisation_id if known is not None else None,
     )
-    crisis_reply = crisis.screen_and_respond(session, phone, body, member, now)
+    screened = crisis.respond(session, phone, body, member, now)
+    if screened.consumed:  # an answer to a safety check: nothing else reads it
+        outcome.reply = screened.reply
+        return outcome
     rest = _route_rest(session, phone, body, member, user, now)
-    if crisis_reply is not None:
-        outcome.crisis = True
-        outcome.reply = crisis_reply
-    else:
-        outcome.reply = rest
+    outcome.crisis = screened.crisis
+    outcome.reply = screened.reply if screened.reply is not None else rest
     return outcome
 
 
