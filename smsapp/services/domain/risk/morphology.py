@@ -166,7 +166,8 @@ def _text(value: str | bytes) -> str:
 
 
 def _add_ing_forms(forms: dict[str, str], targets: set[str], dictionary: Any) -> None:
-    """'cutting', 'ending', 'living': simplemma reads them as nouns; here they are verbs."""
+    """'cutting', 'ending', 'living': simplemma reads them as nouns (or, for a few, as an
+    old spelling: 'thinking' -> 'thinke'); here the -ing form of a lexicon verb is that verb."""
     for verb in targets:
         if not verb.isalpha() or len(verb) < 2:
             continue
@@ -174,7 +175,7 @@ def _add_ing_forms(forms: dict[str, str], targets: set[str], dictionary: Any) ->
         if verb.endswith("e"):
             candidates.add(verb[:-1] + "ing")
         for form in candidates:
-            if forms.get(form, form) == form and form in dictionary:
+            if form != verb and form in dictionary:
                 forms[form] = verb
 
 
