@@ -1,5 +1,9 @@
 """Organisation lexicon extensions, validation, and word forms from simplemma."""
 
+import hashlib
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -9,7 +13,7 @@ from smsapp.services.domain.risk import load_lexicon, screen
 ORG_EXTRA = """
 language: en
 sets:
-  water: [quarry, reservoir]
+  water: [millpond, reservoir]
 distress: [at the end of my tether]
 categories:
   method:
@@ -26,13 +30,13 @@ def test_builtin_lexicon_is_cached():
 
 def test_organisation_additions_extend_the_builtin_lexicon():
     lexicon = load_lexicon([ORG_EXTRA])
-    assert screen("walked to the quarry alone", lexicon).categories == ("method",)
-    assert screen("at the end of my tether. the quarry", lexicon).positive
+    assert screen("walked to the millpond alone", lexicon).categories == ("method",)
+    assert screen("at the end of my tether. the millpond", lexicon).positive
     assert not screen("swimming at the reservoir saturday", lexicon).positive
     assert screen("i want to die", lexicon).positive
     # a first-generation category name is still understood
     assert screen("catching the last bus home forever", lexicon).categories == ("active_thoughts",)
-    assert not screen("walked to the quarry alone", load_lexicon()).positive
+    assert not screen("walked to the millpond alone", load_lexicon()).positive
 
 
 def test_inflections_need_no_lists():
@@ -74,3 +78,26 @@ def test_patterns_run_in_linear_time_whatever_an_organisation_writes():
     start = time.perf_counter()
     assert not screen("a " * 400 + "c", lexicon).positive
     assert time.perf_counter() - start < 1.0
+
+
+def _forms_digest() -> str:
+    lexicon = load_lexicon()
+    forms = sorted(
+        (name, surface, lemma)
+        for name, language in lexicon.languages.items()
+        for surface, lemma in language.morphology.lemmas.items()
+    )
+    return hashlib.sha256(repr(forms).encode()).hexdigest()
+
+
+def test_every_process_reads_words_the_same_way():
+    # Word forms come from sets and dictionaries: hash randomisation must not change them
+    # (this process hashes at random; the child does not hash at random at all).
+    script = (
+        "from tests.services.risk.test_risk_lexicon import _forms_digest\nprint(_forms_digest())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    child = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert child.stdout.strip() == _forms_digest()

@@ -19,11 +19,13 @@ A lexicon file (YAML, one language) looks like::
       wish_dead:
         strong: ["want to die"]         # an alarm on their own
         weak: ["goodbye everyone"]      # an alarm next to distress or another weak one
+        hint: ["rope"]                  # an alarm next to distress or a weak one
 
 Phrase syntax, word by word: ``(a|b c)`` alternatives, a trailing ``?`` makes a word or
 group optional, ``{set}`` any entry of a set, ``word*`` any word starting with
-``word``, ``...`` skips up to four words within a clause, ``<n>`` a number, ``^`` the
-start and ``$`` the end of the message. Every word is lemmatised the way messages are,
+``word``, ``...`` skips up to five words within a clause, ``<n>`` a number, ``<big>`` a
+number of ten or more, ``^`` / ``$`` the start / end of a clause, ``^^`` / ``$$`` of the
+whole message. Every word is lemmatised the way messages are,
 so "take all my pills" also matches "took all of my pill" written as "took all my
 pills" — tenses, plurals and inflections need no lists. Patterns compile to RE2 (linear
 time whatever an organisation writes).
@@ -58,7 +60,7 @@ _LISTS = (
     "after_negation",
 )
 _TOP_KEYS = {"language", "shorthand", "spellings", "emoji", "sets", "categories", *_LISTS}
-_CATEGORY_KEYS = {"strong", "weak"}
+_CATEGORY_KEYS = {"strong", "weak", "hint"}
 # Cue kinds: not crisis categories, but phrases the decision reads.
 CUES = ("hyperbole", "trivial", "jest", "distress", "after_negation")
 
@@ -73,13 +75,22 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+STRONG, WEAK, HINT = "strong", "weak", "hint"
+
+
 @dataclass(frozen=True)
 class Rule:
-    """One compiled phrase: a crisis category (or a cue kind) and how it counts."""
+    """One compiled phrase: a crisis category (or a cue kind) and how it counts: strong
+    alone; weak next to distress or another weak phrase or a hint; a hint (a bare means
+    word such as "rope") only next to distress or a weak phrase."""
 
     category: str
-    strong: bool
+    kind: str
     language: str
+
+    @property
+    def strong(self) -> bool:
+        return self.kind == STRONG
 
 
 @dataclass
@@ -219,7 +230,7 @@ def _compile_language(language: Language, sources: list[_Source], shorthand: Any
     language.bridge = frozenset(lemma(fold(w)) for s in sources for w in s.data.get("bridge") or ())
     matcher = re2.Set.SearchSet(_set_options())
     for source in sources:
-        for category, strong, phrase in _entries(source):
+        for category, kind, phrase in _entries(source):
             try:
                 regex = compiler.compile(phrase)
                 pattern = re2.compile(regex)
@@ -227,7 +238,7 @@ def _compile_language(language: Language, sources: list[_Source], shorthand: Any
                 raise ValueError(f"{source.where}: {category}: {phrase!r}: {exc}") from exc
             if matcher.Add(regex) != len(language.rules):
                 raise ValueError(f"{source.where}: {category}: {phrase!r}: not accepted by RE2")
-            language.rules.append(Rule(category, strong, language.name))
+            language.rules.append(Rule(category, kind, language.name))
             language.patterns.append(pattern)
     matcher.Compile()
     language.matcher = matcher
@@ -242,12 +253,12 @@ def _set_options() -> Any:
     return options
 
 
-def _entries(source: _Source) -> list[tuple[str, bool, str]]:
-    entries = [(cue, False, p) for cue in CUES for p in source.data.get(cue) or ()]
+def _entries(source: _Source) -> list[tuple[str, str, str]]:
+    entries = [(cue, WEAK, p) for cue in CUES for p in source.data.get(cue) or ()]
     for name, body in (source.data.get("categories") or {}).items():
         category = taxonomy.canonical(str(name)) or str(name)
-        entries += [(category, True, p) for p in body.get("strong") or ()]
-        entries += [(category, False, p) for p in body.get("weak") or ()]
+        for kind in (STRONG, WEAK, HINT):
+            entries += [(category, kind, p) for p in body.get(kind) or ()]
     return entries
 
 

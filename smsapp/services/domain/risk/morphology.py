@@ -62,7 +62,7 @@ class Morphology:
     def split_clitic(self, token: str) -> tuple[str, str] | None:
         """'matarme' -> ('matar', 'me') when the stem is a verb form the lexicon knows."""
         for clitic in _CLITICS:
-            if len(token) > len(clitic) + 3 and token.endswith(clitic):
+            if len(token) > len(clitic) + 2 and token.endswith(clitic):
                 stem = token[: -len(clitic)]
                 if stem.endswith(_VERB_ENDS) and stem in self.lemmas:
                     return self.lemmas[stem], clitic
@@ -167,16 +167,17 @@ def _text(value: str | bytes) -> str:
 
 def _add_ing_forms(forms: dict[str, str], targets: set[str], dictionary: Any) -> None:
     """'cutting', 'ending', 'living': simplemma reads them as nouns (or, for a few, as an
-    old spelling: 'thinking' -> 'thinke'); here the -ing form of a lexicon verb is that verb."""
-    for verb in targets:
-        if not verb.isalpha() or len(verb) < 2:
-            continue
-        candidates = {verb + "ing", verb + verb[-1] + "ing"}
-        if verb.endswith("e"):
-            candidates.add(verb[:-1] + "ing")
-        for form in candidates:
-            if form != verb and form in dictionary:
+    old spelling: 'thinking' -> 'thinke'); here the -ing form of a lexicon verb is that
+    verb. Plain "+ing" wins over a dropped "e" ('thinking' is 'think', not 'thinke'), and
+    the order is fixed so every process reads a word the same way."""
+    verbs = sorted(v for v in targets if v.isalpha() and len(v) >= 2)
+    for verb in verbs:
+        for form in (verb + verb[-1] + "ing", verb[:-1] + "ing" if verb.endswith("e") else ""):
+            if form and form != verb and form in dictionary:
                 forms[form] = verb
+    for verb in verbs:
+        if verb + "ing" in dictionary:
+            forms[verb + "ing"] = verb
 
 
 def _real_neighbours(targets: set[str], forms: dict[str, str], dictionary: Any) -> set[str]:

@@ -13,14 +13,14 @@ from collections.abc import Iterator, Mapping
 from smsapp.services.domain.risk.morphology import Morphology
 from smsapp.services.domain.risk.normalise import fold
 
-_TOKEN = re.compile(r"\(|\)[*+]?|\||\?|\{[a-z_]+\}|\.\.\.|<n>|<big>|\^|\$|[^\s()|?{}]+")
+_TOKEN = re.compile(r"\(|\)[*+]?|\||\?|\{[a-z_]+\}|\.\.\.|<n>|<big>|\^\^|\^|\$\$|\$|[^\s()|?{}]+")
 _GAP = r"(?:[a-z0-9]+ ){0,5}"
 _NUMBER = r"[0-9]+ "
 # Ten or more, in digits or words ("took 30 pills", "took like fifty").
 _BIG = r"(?:[1-9][0-9]+|ten|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|dozen) "
 _CLAUSE_START = r"(?:^| _) "
 _CLAUSE_END = r"(?:$|_ )"
-_SYNTAX = {"(", ")", ")*", ")+", "|", "?", "...", "<n>", "<big>", "^", "$"}
+_SYNTAX = {"(", ")", ")*", ")+", "|", "?", "...", "<n>", "<big>", "^", "^^", "$", "$$"}
 
 
 def phrase_words(phrase: str) -> Iterator[str]:
@@ -56,6 +56,8 @@ class Compiler:
         lead = " "
         if tokens[0] == "^":
             lead, tokens = _CLAUSE_START, tokens[1:]
+        elif tokens[0] == "^^":
+            lead, tokens = "^ ", tokens[1:]
         body, rest = self._sequence(tokens, 0)
         if rest != len(tokens):
             raise ValueError(f"unexpected {tokens[rest]!r}")
@@ -98,8 +100,10 @@ class Compiler:
             return _BIG, pos + 1
         if token == "$":
             return _CLAUSE_END, pos + 1
-        if token == "^":
-            raise ValueError("'^' may only start a phrase")
+        if token == "$$":
+            return "$", pos + 1
+        if token in ("^", "^^"):
+            raise ValueError(f"'{token}' may only start a phrase")
         if token.startswith("{"):
             return self._set(token[1:-1]), pos + 1
         return self._word(token), pos + 1

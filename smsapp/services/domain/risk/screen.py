@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from itertools import product
 
 from smsapp.services.domain.risk import taxonomy
-from smsapp.services.domain.risk.lexicon import Language, Lexicon, Rule, load_lexicon
+from smsapp.services.domain.risk.lexicon import WEAK, Language, Lexicon, Rule, load_lexicon
 from smsapp.services.domain.risk.morphology import Morphology
 from smsapp.services.domain.risk.normalise import BOUNDARY, split_digits, tokens
 
@@ -97,7 +97,7 @@ def expand(words: list[str], language: Language, spanish: Morphology) -> list[st
             continue
         for part in split_digits(word):
             part = _known_spelling(part, language)
-            clitic = spanish.split_clitic(part) if len(part) > 5 else None
+            clitic = spanish.split_clitic(part) if len(part) >= 5 else None
             out.extend(clitic if clitic else shorthand.get(part, (part,)))
     return out
 
@@ -185,13 +185,14 @@ def decide(hits: list[Hit], lemmas: list[str], language: Language) -> RiskResult
 
 
 def _alarm(kept: list[Hit], distress: list[Hit]) -> list[Hit]:
-    """Strong phrases alarm alone; a weak one needs distress or another weak one, each
-    somewhere else in the message (one phrase read twice is still one phrase)."""
+    """Strong phrases alarm alone; a weak one needs distress, another weak phrase or a
+    hint; a hint needs distress or a weak phrase. Each somewhere else in the message: one
+    phrase read twice is still one phrase."""
     if any(h.rule.strong for h in kept):
         return kept
     for hit in kept:
-        others = [*distress, *kept]
-        if any(not _overlap(hit, other) for other in others if other is not hit):
+        partners = [*distress, *(h for h in kept if hit.rule.kind == WEAK or h.rule.kind == WEAK)]
+        if any(not _overlap(hit, other) for other in partners if other is not hit):
             return kept
     return []
 
@@ -208,10 +209,9 @@ def _overlap(a: Hit, b: Hit) -> bool:
 
 
 def _inside(hit: Hit, idiom: Hit) -> bool:
-    """The phrase ends inside the idiom and starts at most two words before it ("i
-    overdosed" in "I overdosed on coffee"), so an idiom never clears a long phrase that
-    merely ends in it ("relapsed after 30 days clean from self harm")."""
-    return idiom.start - 2 <= hit.start and hit.end <= idiom.end
+    """The phrase lies inside the idiom: an idiom never clears a longer phrase that merely
+    ends in it ("broke 6 months clean from self harm")."""
+    return idiom.start <= hit.start and hit.end <= idiom.end
 
 
 def _negated(hit: Hit, lemmas: list[str], language: Language) -> bool:
