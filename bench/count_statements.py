@@ -16,7 +16,7 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from seed_bench import seed_waiting_checkins  # noqa: E402
+from seed_bench import BENCH_NUMBER, seed_waiting_checkins  # noqa: E402
 
 from smsapp.receive import receive_sms  # noqa: E402
 
@@ -33,7 +33,9 @@ def main() -> int:
             "before_cursor_execute",
             lambda *a: statements.append(a[2].split("\n")[0][:110]),
         )
-        reply = receive_sms(runtime, sid="SMbenchcount0001", phone=phones[0], body="3")
+        reply = receive_sms(
+            runtime, sid="SMbenchcount0001", phone=phones[0], body="3", to=BENCH_NUMBER
+        )
         print(f"reply: {reply.reply!r}")
         print(f"SQL statements for one check-in reply: {len(statements)}")
         if args.show_sql:

@@ -29,6 +29,7 @@ from typing import Any
 
 from rq import SimpleWorker
 from rq.timeouts import TimerDeathPenalty
+from sqlalchemy import delete
 from twilio.request_validator import RequestValidator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,14 @@ from smsapp.config import Settings  # noqa: E402
 from smsapp.jobs.queues import all_queues, enqueue_sends  # noqa: E402
 from smsapp.jobs.tick import tick  # noqa: E402
 from smsapp.migrate import upgrade  # noqa: E402
-from smsapp.models import Group, Member, Organisation, OutboxMessage, User  # noqa: E402
+from smsapp.models import (  # noqa: E402
+    Group,
+    Member,
+    Organisation,
+    OutboxMessage,
+    SendingNumber,
+    User,
+)
 from smsapp.runtime import Runtime  # noqa: E402
 from smsapp.services.core import consent, directory  # noqa: E402
 from smsapp.transport.base import SendResult  # noqa: E402
@@ -47,6 +55,7 @@ from smsapp.transport.base import SendResult  # noqa: E402
 AUTH_TOKEN = "bench-crisis-token"
 PUBLIC = "https://bench.example.org"
 CRISIS = "I can't do this anymore, I want to end it all"
+NUMBER = "+15005550006"  # the bench organisation's number
 _CASE = re.compile(r"case (\d+)")
 
 
@@ -103,6 +112,9 @@ def seed(runtime: Runtime, cases: int) -> tuple[list[str], dict[str, int]]:
         org = Organisation(name="Bench", program_name="Bench", help_contact="x", created_at=now)
         s.add(org)
         s.flush()
+        # Earlier runs' organisations stay in the database: this run's takes the number.
+        s.execute(delete(SendingNumber).where(SendingNumber.address == NUMBER))
+        s.add(SendingNumber(organisation_id=org.id, address=NUMBER, created_at=now))
         group = Group(
             organisation_id=org.id,
             code=f"B{tag}",
@@ -224,7 +236,7 @@ def send_crisis_texts(app: Any, phones: list[str], interval: float) -> dict[str,
         form = {
             "MessageSid": f"SMcrisis{time.time_ns()}{n:06d}",
             "From": phone,
-            "To": "+15005550006",
+            "To": NUMBER,
             "Body": CRISIS,
         }
         signature = validator.compute_signature(PUBLIC + "/twilio/sms", form)

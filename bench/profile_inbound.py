@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from twilio.request_validator import RequestValidator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from seed_bench import AUTH_TOKEN, PUBLIC, seed_waiting_checkins  # noqa: E402
+from seed_bench import AUTH_TOKEN, BENCH_NUMBER, PUBLIC, seed_waiting_checkins  # noqa: E402
 
 from smsapp import create_app  # noqa: E402
 
@@ -35,7 +35,8 @@ def main() -> int:
         client = app.test_client()
         validator = RequestValidator(AUTH_TOKEN)
         forms = [
-            {"MessageSid": f"SMprof{i:026d}", "From": p, "Body": "3"} for i, p in enumerate(phones)
+            {"MessageSid": f"SMprof{i:026d}", "From": p, "To": BENCH_NUMBER, "Body": "3"}
+            for i, p in enumerate(phones)
         ]
         signed = [(f, validator.compute_signature(PUBLIC + "/twilio/sms", f)) for f in forms]
         profiler = cProfile.Profile()

@@ -12,13 +12,15 @@ from smsapp import create_app, runtime_of
 from smsapp.config import Settings
 from smsapp.crypto import Keyring
 from smsapp.migrate import upgrade
-from smsapp.models import Group, Member, Organisation
+from smsapp.models import Group, Member, Organisation, SendingNumber
 from smsapp.runtime import Runtime
 from smsapp.services.conversation import conversations
 from smsapp.services.core import consent, directory
 
 AUTH_TOKEN = "bench-auth-token"
 PUBLIC = "http://127.0.0.1:8000"
+
+BENCH_NUMBER = "+15005550006"  # the number the bench organisation owns (members text it)
 
 
 def bench_settings(instance: str) -> Settings:
@@ -56,6 +58,7 @@ def seed_waiting_checkins(
         org = Organisation(name="Bench Org", program_name="Bench", help_contact="x", created_at=now)
         s.add(org)
         s.flush()
+        s.add(SendingNumber(organisation_id=org.id, address=BENCH_NUMBER, created_at=now))
         group = Group(
             organisation_id=org.id,
             code="BENCH",

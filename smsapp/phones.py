@@ -6,9 +6,14 @@ the last four digits of what was typed.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import phonenumbers
 
 MASK = "••••"
+MAX_ADDRESS = 64
+_DIALLABLE = re.compile(r"^\+?[\d\s().-]+$")
 
 
 class InvalidPhone(ValueError):
@@ -40,6 +45,27 @@ def is_valid_phone(raw: str, default_region: str = "US") -> bool:
     except InvalidPhone:
         return False
     return True
+
+
+def inbound_address(raw: str, default_region: str = "US") -> str:
+    """The sender (or texted number) of an inbound text as the identity it is looked up by.
+
+    A number the phone library knows becomes E.164. Anything else Twilio can deliver
+    stays as sent, so the text is still stored and answered: numbers outside the
+    library's metadata (+15557654321), short codes (12345), alphanumeric sender IDs,
+    and channel addresses such as ``whatsapp:+14155552671`` (another channel: not the
+    same person as the SMS number). Control characters are dropped, length is capped.
+    """
+    text = "".join(ch for ch in (raw or "") if not unicodedata.category(ch).startswith("C"))
+    text = "".join(text.split())[:MAX_ADDRESS]
+    if not text:
+        return "unknown"
+    if _DIALLABLE.match(text):
+        try:
+            return normalise_phone(text, default_region)
+        except InvalidPhone:
+            pass
+    return text
 
 
 def mask_phone(e164: str) -> str:

@@ -14,7 +14,7 @@ from twilio.request_validator import RequestValidator
 
 from smsapp.accounts import hash_password
 from smsapp.jobs.drain import drain
-from smsapp.models import Group, Member, Organisation, User
+from smsapp.models import Group, Member, Organisation, SendingNumber, User
 from smsapp.runtime import Runtime
 from smsapp.services.core import consent, directory
 from smsapp.services.domain.escalation.policy import LevelSpec, set_policy
@@ -31,6 +31,8 @@ PHONES = {
     "lee": "+447911123413",
     "stranger": "+12025550199",
 }
+ORG_NUMBER = "+15005550006"  # the number world.org owns (members text it)
+OTHER_NUMBER = "+15005550007"  # world.other_org's
 _sids = itertools.count(1)
 PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once per run
 
@@ -112,6 +114,12 @@ def world(runtime: Runtime) -> World:
         )
         s.add_all([org, other])
         s.flush()
+        s.add_all(
+            [
+                SendingNumber(organisation_id=org.id, address=ORG_NUMBER, created_at=now),
+                SendingNumber(organisation_id=other.id, address=OTHER_NUMBER, created_at=now),
+            ]
+        )
         hope = Group(
             organisation_id=org.id,
             code="HOPE",
@@ -161,12 +169,15 @@ class Phones:
         self.transport = transport
         self.validator = RequestValidator(runtime.settings.twilio_auth_token)
 
-    def text(self, who: str, body: str, *, sid: str | None = None) -> str | None:
-        """Send `body` from `who` through POST /twilio/sms; returns the inline reply."""
+    def text(
+        self, who: str, body: str, *, sid: str | None = None, to: str = ORG_NUMBER
+    ) -> str | None:
+        """Send `body` from `who` to the number `to` through POST /twilio/sms; returns the
+        inline reply."""
         form = {
             "MessageSid": sid or f"SM{next(_sids):032d}",
             "From": PHONES.get(who, who),
-            "To": "+15005550006",
+            "To": to,
             "Body": body,
         }
         url = self.runtime.settings.public_base_url + "/twilio/sms"

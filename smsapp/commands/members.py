@@ -37,6 +37,8 @@ def _add(args: argparse.Namespace) -> int:
         )
         if group is None:
             raise members.MemberError(f"no group {args.group.strip()!r} in {org.name}", "group")
+        if not args.name.strip():  # the console may leave it for later; an operator names
+            raise members.MemberError("the name is missing", "name")
         data = members.MemberInput(args.name, args.phone, group, args.language, org.country)
         member = members.add_by_operator(session, data, runtime.now())
         session.commit()

@@ -16,6 +16,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     text = subparsers.add_parser("text", help="feed one inbound text through the router")
     text.add_argument("phone")
     text.add_argument("body")
+    text.add_argument("--to", default="", help="the number texted (default: TWILIO_FROM_NUMBER)")
     text.set_defaults(func=_text)
 
 
@@ -26,11 +27,13 @@ def _tick(_args: argparse.Namespace) -> int:
 
 
 def _text(args: argparse.Namespace) -> int:
+    runtime = make_runtime()
     received = receive_sms(
-        make_runtime(),
+        runtime,
         sid=f"SMcli{uuid.uuid4().hex}",
         phone=normalise_phone(args.phone),
         body=args.body,
+        to=args.to or runtime.settings.twilio_from_number,
     )
     print(received.reply or "(no reply)")
     return 0

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.accounts import hash_password
 from smsapp.config import Settings
-from smsapp.models import Group, MeetingSeries, Member, Organisation, User
+from smsapp.models import Group, MeetingSeries, Member, Organisation, SendingNumber, User
 from smsapp.sandbox import simulator
 from smsapp.services.core import consent, directory
 from smsapp.services.domain.escalation.policy import LevelSpec, set_policy
@@ -23,6 +23,7 @@ from smsapp.services.domain.schedule.recurrence import rrule_weekly
 
 ORG_NAME = "Riverside Peer Support"
 PASSWORD = "riverside-demo-2026"
+DEMO_NUMBER = "+15005550006"  # Twilio's test number: what members of the demo text
 GROUPS = (  # code, name, time zone, check-in days, check-in time, meeting day, meeting time
     ("HOPE", "Hope Circle", "America/New_York", "0123456", time(19, 0), 3, "18:30"),
     ("CALM", "Calm Waters", "Europe/London", "0123456", time(18, 0), 1, "19:00"),
@@ -82,6 +83,7 @@ def seed(session: Session, settings: Settings, now: datetime) -> Demo:
     )
     session.add(org)
     session.flush()
+    _own_number(session, org, settings, now)
     groups = {spec[0]: _group(session, org, spec, now) for spec in GROUPS}
     taken: set[str] = set()
     users = [_user(session, org, login, groups, taken, now) for login in LOGINS]
@@ -191,12 +193,18 @@ def _member(
     return member
 
 
+def _own_number(session: Session, org: Organisation, settings: Settings, now: datetime) -> None:
+    """The demo organisation owns the configured number (Twilio's test number by default)."""
+    address = settings.twilio_messaging_service_sid or settings.twilio_from_number or DEMO_NUMBER
+    if session.scalar(select(SendingNumber.id).where(SendingNumber.address == address)) is None:
+        session.add(SendingNumber(organisation_id=org.id, address=address, created_at=now))
+
+
 def _fake_number(session: Session, taken: set[str]) -> str:
     # Skip the block the sandbox draws from first, so demo people and sandbox phones differ.
     for number in reversed(simulator.fake_numbers()):
-        if number in taken or directory.user_by_phone(session, number):
+        if number in taken or directory.phone_in_use(session, number):
             continue
-        if directory.member_by_phone(session, number) is None:
-            taken.add(number)
-            return number
+        taken.add(number)
+        return number
     raise SeedRefused("no fictional phone numbers left")

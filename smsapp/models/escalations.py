@@ -38,6 +38,8 @@ class Case(Base):
     member_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
+    # A sender the organisation does not know: their open case is found by this keyed hash.
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     urgency: Mapped[str] = mapped_column(String(10))  # urgent | normal
     source: Mapped[str40]  # crisis | flow | talk | pattern
     reason: Mapped[str120]

@@ -11,7 +11,8 @@ from smsapp.db import Base, BigId, intpk, str40
 from smsapp.db_types import EncryptedText
 from smsapp.models.organisations import Group, Organisation
 
-MEMBER_STATUSES = ("pending", "active", "paused", "opted_out", "erased")
+# awaiting_approval: joined by text a group whose coordinator approves new members.
+MEMBER_STATUSES = ("pending", "awaiting_approval", "active", "paused", "opted_out", "erased")
 
 
 class Member(Base):

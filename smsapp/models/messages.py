@@ -29,6 +29,9 @@ class InboundMessage(Base):
     to_number: Mapped[str | None] = mapped_column(String(64))  # the number that was texted
     body: Mapped[str | None] = mapped_column(EncryptedText())
     reply: Mapped[str | None] = mapped_column(EncryptedText())  # the inline TwiML answer
+    # What kind of answer the text earned (crisis, fallback, join, …), given or held back
+    # by a budget: replies are counted per sender by kind (services/core/budgets.py).
+    reply_kind: Mapped[str | None] = mapped_column(String(20))
     crisis: Mapped[bool] = mapped_column(default=False)
     received_at: Mapped[datetime] = mapped_column(index=True)
 

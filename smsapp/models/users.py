@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smsapp.db import Base, BigId, intpk, str40, str120
@@ -36,6 +36,8 @@ class User(Base):
     on_call: Mapped[bool] = mapped_column(default=False)
     sms_opted_out: Mapped[bool] = mapped_column(default=False)  # texted STOP: no alerts by SMS
     active: Mapped[bool] = mapped_column(default=True)
+    # The simulator's facilitator: a simulated phone that never reaches real routing.
+    sandbox: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
 
     groups: Mapped[list[Group]] = relationship(secondary=group_facilitators)

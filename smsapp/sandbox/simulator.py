@@ -94,7 +94,7 @@ def _free_number(session: Session, taken: set[str]) -> str:
     for number in fake_numbers():
         if number in taken:
             continue
-        if directory.member_by_phone(session, number) or directory.user_by_phone(session, number):
+        if directory.phone_in_use(session, number):
             continue
         taken.add(number)
         return number
@@ -162,6 +162,7 @@ def ensure_sandbox(
         name=facilitator_name,
         role="facilitator",
         password_hash="",  # a simulated phone, never a login
+        sandbox=True,
         created_at=now,
     )
     directory.set_user_phone(user, _free_number(session, taken))
@@ -252,7 +253,11 @@ def send_text(runtime: Runtime, sandbox: Sandbox, who: str, body: str) -> str | 
     timeline.sandbox_clock(runtime, sandbox.group_id).advance(TYPING_TIME)
     sandboxed = timeline.sandbox_runtime(runtime, sandbox.group_id)
     received = receive_sms(
-        sandboxed, sid=f"SMsandbox{uuid.uuid4().hex}", phone=sandbox.phone_of(who), body=body
+        sandboxed,
+        sid=f"SMsandbox{uuid.uuid4().hex}",
+        phone=sandbox.phone_of(who),
+        body=body,
+        sandbox_group_id=sandbox.group_id,
     )
     timeline.fire_due(sandboxed, sandbox.group_id)
     return received.reply

@@ -55,7 +55,16 @@ from sqlalchemy import func, select
 
 from smsapp.clock import ManualClock
 from smsapp.flows.schema import parse_duration
-from smsapp.models import Group, Member, MoodScore, Organisation, OutboxMessage, Timer, User
+from smsapp.models import (
+    Group,
+    Member,
+    MoodScore,
+    Organisation,
+    OutboxMessage,
+    SendingNumber,
+    Timer,
+    User,
+)
 from smsapp.runtime import Runtime
 from smsapp.transport.local import LocalTransport
 
@@ -201,6 +210,7 @@ class _Runner:
         self.inbox: dict[str, deque[str]] = {"member": deque(), "facilitator": deque()}
         self.seen = len(self.transport.sent)
         self.code = "T" + secrets.token_hex(3).upper()
+        self.number = "TRANSCRIPT" + self.code  # the line this transcript's organisation owns
         member_phone, facilitator_phone = _phones()
         self.phones = {"member": member_phone, "facilitator": facilitator_phone}
         self.member_id: int | None = None
@@ -253,7 +263,7 @@ class _Runner:
         from smsapp.receive import receive_sms
 
         sid = "SM" + secrets.token_hex(16)
-        received = receive_sms(self.rt, sid=sid, phone=self.phones[who], body=body)
+        received = receive_sms(self.rt, sid=sid, phone=self.phones[who], body=body, to=self.number)
         if received.reply:
             self.inbox[who].append(received.reply)
         self._drain()
@@ -321,6 +331,7 @@ class _Runner:
             )
             s.add(org)
             s.flush()
+            s.add(SendingNumber(organisation_id=org.id, address=self.number, created_at=now))
             group = Group(
                 organisation_id=org.id,
                 code=self.code,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from smsapp.logging_setup import configure_logging
@@ -74,7 +75,7 @@ def _queue_to_planted(runtime, key):
     from smsapp.services.core import directory
 
     with runtime.session() as s:
-        planted: Member | None = directory.member_by_phone(s, PHONE)
+        planted = s.scalar(select(Member).where(Member.phone_hash == directory.phone_hash(PHONE)))
         assert planted is not None
         outbox.queue_message(
             s,
@@ -112,7 +113,7 @@ def test_inbound_outbound_and_failing_sends_log_no_number_or_body(
 def test_an_error_while_routing_logs_no_number_or_body(
     phones, runtime, world, log_stream, monkeypatch
 ):
-    def explode(session, phone, body, now):
+    def explode(session, phone, body, now, **_where):
         raise ValueError(f"could not route {body!r} from {phone}")
 
     monkeypatch.setattr(inbound, "route", explode)

@@ -124,7 +124,7 @@ def test_the_number_is_unknown_after_erasure(phones, runtime, world, sam_has_his
     assert "JOIN" in phones.text("sam", "hello?")  # the stranger's fallback
     phones.text("sam", "JOIN HOPE")
     with runtime.session() as s:
-        found = directory.member_by_phone(s, PHONES["sam"])
+        found = directory.member_by_phone(s, world.org.id, PHONES["sam"])
         assert found is not None and found.id != sam_id and found.status == "pending"
         assert found.name is None
 

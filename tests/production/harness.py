@@ -35,10 +35,10 @@ import requests
 from redis import Redis
 from rq import Worker
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from twilio.request_validator import RequestValidator
 
 from smsapp.crypto import Keyring
+from tests.scratch_db import scratch_database
 from tests.stand_ins import TwilioStandIn, serve_twilio
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +49,6 @@ AUTH_TOKEN = "production-harness-token"
 FALLBACK_NUMBER = "+15005550006"  # TWILIO_FROM_NUMBER: no organisation's own number
 STOP_GRACE = 10.0
 _sids = itertools.count(1)
-_databases = itertools.count(1)
 _running: list[subprocess.Popen[bytes]] = []
 T = TypeVar("T")
 
@@ -238,7 +237,7 @@ def production(
 ) -> Iterator[Production]:
     """A running service on a fresh database; everything it started is stopped after."""
     with ExitStack() as stack:
-        db_url = stack.enter_context(fresh_database(database_url))
+        db_url = stack.enter_context(scratch_database(database_url, workdir))
         twilio = stack.enter_context(serve_twilio(ACCOUNT_SID, AUTH_TOKEN))
         redis = Redis.from_url(redis_url)
         redis.flushdb()
@@ -279,23 +278,6 @@ def service_env(
         "PYTHONUNBUFFERED": "1",
         **extra,
     }
-
-
-@contextmanager
-def fresh_database(base_url: str) -> Iterator[str]:
-    """An empty PostgreSQL database beside `base_url`'s, dropped afterwards."""
-    url = make_url(base_url)
-    name = f"{url.database}_prod_{os.getpid()}_{next(_databases)}"[-63:]
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def free_port() -> int:

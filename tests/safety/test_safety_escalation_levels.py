@@ -16,7 +16,7 @@ from smsapp.services.domain.escalation import (
     set_policy,
     time_to_acknowledge,
 )
-from tests.factories import PHONES
+from tests.factories import ORG_NUMBER, OTHER_NUMBER, PHONES
 from tests.safety.safety_helpers import CRISIS, assert_private, cases, minutes
 
 
@@ -142,9 +142,10 @@ def test_outsiders_cannot_see_or_act_on_a_case(phones, runtime, world):
     phones.text("sam", CRISIS)
     [case] = cases(runtime)
     for body in (f"ACK {case.id}", "ACK", f"DONE {case.id} closing it"):
-        assert phones.text("dave", body).startswith("No open case found")
+        # dave texts his own organisation's number, where he is staff
+        assert phones.text("dave", body, to=OTHER_NUMBER).startswith("No open case found")
         assert phones.text(ERIN, body).startswith("No open case found")  # another group
-    assert phones.text("dave", "ACK 999999").startswith("No open case found")
+    assert phones.text("dave", "ACK 999999", to=OTHER_NUMBER).startswith("No open case found")
     phones.drain()
     assert phones.received("dave") == [] and phones.received(ERIN) == []
     assert cases(runtime)[0].status == "open"
@@ -174,7 +175,9 @@ def test_two_responders_acking_at_once_exactly_one_wins(phones, runtime, world):
     def ack(who: str, n: int) -> None:
         barrier.wait()
         sid = f"SMrace{n:030d}"
-        replies[who] = receive_sms(runtime, sid=sid, phone=PHONES[who], body=f"ACK {case.id}").reply
+        replies[who] = receive_sms(
+            runtime, sid=sid, phone=PHONES[who], body=f"ACK {case.id}", to=ORG_NUMBER
+        ).reply
 
     threads = [
         threading.Thread(target=ack, args=(who, n)) for n, who in enumerate(("alice", "carol"))

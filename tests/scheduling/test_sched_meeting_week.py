@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from smsapp.models import Group, MeetingSeries, Rsvp
 from smsapp.services.domain import meetings
-from tests.factories import make_member
+from tests.factories import OTHER_NUMBER, make_member
 from tests.scheduling.sched_helpers import run_until, sent_to, set_group, weekly_meeting
 
 TUE_3 = datetime(2026, 3, 3, 23, 0, tzinfo=UTC)  # Tue 3 Mar, 18:00 in New York
@@ -119,4 +119,5 @@ def test_headcount_counts_answers_for_the_next_meeting(phones, clock, runtime, g
     assert phones.text("alice", "headcount") == (
         "Hope Circle, Tue 3 Mar, 6:00 PM: 2 yes, 1 no, 0 later, 0 no answer."
     )
-    assert phones.text("dave", "HEADCOUNT") == "No upcoming meeting."  # another organisation
+    other = phones.text("dave", "HEADCOUNT", to=OTHER_NUMBER)  # another organisation's staff
+    assert other == "No upcoming meeting."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from smsapp.models import ConsentRecord, InboundMessage, Member, OutboxMessage
-from tests.factories import PHONES
+from tests.factories import ORG_NUMBER, PHONES
 
 
 def test_unsigned_request_is_refused_and_nothing_is_stored(client, runtime, world):
@@ -31,7 +31,7 @@ def test_signature_behind_proxy_uses_forwarded_headers(client, runtime, world):
 
     runtime.settings = runtime.settings.with_(public_base_url="")
     client.application.extensions["smsapp"] = runtime
-    form = {"MessageSid": "SMproxy", "From": PHONES["sam"], "Body": "HELP"}
+    form = {"MessageSid": "SMproxy", "From": PHONES["sam"], "To": ORG_NUMBER, "Body": "HELP"}
     url = "https://public.example.net/twilio/sms"
     signature = RequestValidator(runtime.settings.twilio_auth_token).compute_signature(url, form)
     response = client.post(

@@ -11,7 +11,6 @@ import logging
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member, Organisation, User
@@ -33,47 +32,65 @@ def _lexicon(extra: str) -> Lexicon:
 
 
 def respond(
-    session: Session, phone: str, body: str, member: Member | None, now: datetime
+    session: Session,
+    phone: str,
+    body: str,
+    member: Member | None,
+    now: datetime,
+    *,
+    organisation: Organisation | None,
+    staff: User | None = None,
 ) -> Screened:
     """Screen a text: the crisis reply and an urgent case, a safety check, or nothing.
 
-    Staff commands (``DONE 4 she is safe now``) describe members and are not screened;
-    anything else from staff that screens positive gets the resources, without a case.
+    `organisation` owns the texted number (None: nobody does; the resources are still
+    given). Staff commands (``DONE 4 she is safe now``) describe members and are not
+    screened; anything else from staff that screens positive gets the resources, without
+    a case. A sender the organisation does not know gets one open case per organisation.
     Only members get a safety check (someone must be there to follow it up).
     """
-    staff = directory.user_by_phone(session, phone) if member is None else None
     if staff is not None and _is_staff_command(body):
         return Screened()
-    org = _organisation(session, member, staff)
+    org = organisation
     result = screen(body, _lexicon(org.lexicon_extra if org else ""))
     if result.positive:
-        return Screened(_crisis(session, org, member, staff, body, result, now), crisis=True)
+        reply = _crisis(session, phone, body, member, staff, org, result, now)
+        return Screened(reply, crisis=True)
     if member is None or member.status in ("opted_out", "erased"):
         return Screened()
     return safety_check.respond(session, org, member, body, result, now)
 
 
 def screen_and_respond(
-    session: Session, phone: str, body: str, member: Member | None, now: datetime
+    session: Session,
+    phone: str,
+    body: str,
+    member: Member | None,
+    now: datetime,
+    *,
+    organisation: Organisation | None,
+    staff: User | None = None,
 ) -> str | None:
     """The crisis reply if the text screens positive, else None (no safety check)."""
-    screened = respond(session, phone, body, member, now)
+    screened = respond(session, phone, body, member, now, organisation=organisation, staff=staff)
     return screened.reply if screened.crisis else None
 
 
 def _crisis(
     session: Session,
-    org: Organisation | None,
+    phone: str,
+    body: str,
     member: Member | None,
     staff: User | None,
-    body: str,
+    org: Organisation | None,
     result: RiskResult,
     now: datetime,
 ) -> str:
     language = member.language if member else (result.language or "en")
     if staff is not None:
         return crisis_reply(org, language, reachable=False)
-    reachable = _escalate(session, org, member, result, now)
+    stranger = directory.phone_hash(phone) if member is None else None
+    reachable = _escalate(session, org, member, stranger, result, now)
     group = session.get(Group, member.group_id) if member and member.group_id else None
     reply = crisis_reply(org, language, reachable, group)
     if member is not None:
@@ -88,6 +105,7 @@ def _escalate(
     session: Session,
     org: Organisation | None,
     member: Member | None,
+    stranger: str | None,
     result: RiskResult,
     now: datetime,
 ) -> bool:
@@ -113,6 +131,7 @@ def _escalate(
             reason=reason,
             now=now,
             organisation_id=org.id,
+            phone_hash=stranger,
         )
         queued = session.info.pop(_TO_ENQUEUE, [])
         savepoint.commit()
@@ -154,14 +173,3 @@ def _is_staff_command(body: str) -> bool:
     from smsapp.services.conversation.facilitator_commands import is_command
 
     return is_command(body)
-
-
-def _organisation(
-    session: Session, member: Member | None, staff: User | None
-) -> Organisation | None:
-    """The sender's organisation; for a stranger, the first organisation (the line's owner)."""
-    if member is not None:
-        return session.get(Organisation, member.organisation_id)
-    if staff is not None:
-        return session.get(Organisation, staff.organisation_id)
-    return session.scalar(select(Organisation).order_by(Organisation.id).limit(1))

@@ -14,23 +14,58 @@ from smsapp.services.core.texts import text
 from smsapp.services.domain.members import NO_INVITE_STATUSES, MemberError
 
 JOIN_WORDS = {"JOIN", "UNIRME", "UNIR"}
+AWAITING_APPROVAL = "awaiting_approval"
 
 
 def handle_join(
-    session: Session, phone: str, member: Member | None, body: str, now: datetime
+    session: Session,
+    organisation_id: int,
+    phone: str,
+    member: Member | None,
+    body: str,
+    now: datetime,
+    *,
+    sandbox_group_id: int | None = None,
+    allowed: bool = True,
 ) -> str | None:
-    """Answer a JOIN text; None if the text is not a JOIN."""
+    """Answer a JOIN text; None if the text is not a JOIN (or `allowed` is False: the
+    sender has used up their JOIN attempts, and the text is stored unanswered).
+
+    Only groups of the organisation whose number was texted are found, never a sandbox
+    group from a real phone, and from the simulator only its own sandbox group.
+    """
     word, rest = keywords.command_word(body)
-    if word not in JOIN_WORDS:
+    if word not in JOIN_WORDS or not allowed:
         return None
     code = keywords.normalise_command(rest).replace(" ", "")
     language = "es" if word != "JOIN" else (member.language if member else "en")
-    group = session.scalar(select(Group).where(func.upper(Group.code) == code)) if code else None
+    group = _group(session, organisation_id, code, sandbox_group_id) if code else None
     if group is None:
-        return text("unknown_group", language, code=code or "(none)")
+        return text("unknown_group", language, code=code[:20] or "(none)")
+    staying = member is not None and member.group_id == group.id and member.status == "active"
     member = _pending_member(session, phone, member, group, language, now)
+    if group.requires_approval and not staying:
+        member.status = AWAITING_APPROVAL  # a coordinator approves; then the invite goes
+        return text("join_awaiting_approval", language, group=group.name)
     texts = conversations.start_flow(session, member, "join", now)
     return "\n\n".join(texts)
+
+
+def is_join(body: str) -> bool:
+    return keywords.command_word(body)[0] in JOIN_WORDS
+
+
+def _group(
+    session: Session, organisation_id: int, code: str, sandbox_group_id: int | None
+) -> Group | None:
+    query = select(Group).where(
+        Group.organisation_id == organisation_id, func.upper(Group.code) == code
+    )
+    if sandbox_group_id is not None:
+        query = query.where(Group.id == sandbox_group_id)
+    else:
+        query = query.where(Group.sandbox.is_(False))
+    return session.scalar(query)
 
 
 def _pending_member(
@@ -77,3 +112,13 @@ def invite(session: Session, member: Member, now: datetime) -> int:
             member_id=member.id,
         )
     return len(bodies)
+
+
+def approve_join(session: Session, member: Member, now: datetime) -> int:
+    """A coordinator lets in someone who texted JOIN to a group that needs approval: they
+    get the consent request now (nothing else until they reply YES)."""
+    if member.status != AWAITING_APPROVAL:
+        raise MemberError("this person is not waiting for approval")
+    member.status = "pending"
+    member.updated_at = now
+    return invite(session, member, now)

@@ -95,14 +95,19 @@ def record_inline_reply(
     now: datetime,
     organisation_id: int | None,
     member_id: int | None,
+    sender: str | None = None,
 ) -> OutboxMessage:
-    """An answer given in the webhook's TwiML: logged like any outbound text, never sent again."""
+    """An answer given in the webhook's TwiML: logged like any outbound text, never sent again.
+
+    Twilio sends it from the number that was texted (`sender`), whichever of the
+    organisation's numbers that is.
+    """
     row = OutboxMessage(
         idempotency_key=key,
         organisation_id=organisation_id,
         member_id=member_id,
         to_phone=to,
-        sender=sender_for(session, organisation_id),
+        sender=sender or sender_for(session, organisation_id),
         body=body,
         kind="reply",
         priority="urgent",

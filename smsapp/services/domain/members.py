@@ -112,6 +112,14 @@ def edit_member(session: Session, member: Member, data: MemberInput, now: dateti
     return member
 
 
+def decline_join(session: Session, member: Member) -> None:
+    """A coordinator turns down a join request: the request (a number and nothing else)
+    is removed, and nothing is texted."""
+    if member.status != "awaiting_approval":
+        raise MemberError("this person is not waiting for approval")
+    session.delete(member)
+
+
 def import_csv(
     session: Session,
     data: bytes,

@@ -51,13 +51,21 @@ def open_case(
     reason: str,
     now: datetime,
     organisation_id: int | None = None,
+    phone_hash: str | None = None,
 ) -> Case:
     """Open a case and text the first level; a member's open case is reused instead.
 
+    A sender the organisation does not know (`phone_hash`, no member) likewise has at
+    most one open case per organisation: their later texts join it.
     A later, more urgent signal raises the open case's urgency and starts the
     escalation again from the first level with the shorter timeouts.
     """
-    existing = open_case_of(session, member.id) if member else None
+    if member is not None:
+        existing = open_case_of(session, member.id)
+    elif phone_hash is not None and organisation_id is not None:
+        existing = open_stranger_case(session, organisation_id, phone_hash)
+    else:
+        existing = None
     if existing is not None:
         if URGENCY_RANK[urgency] > URGENCY_RANK[existing.urgency]:
             _raise(session, existing, urgency, reason, now)
@@ -71,6 +79,7 @@ def open_case(
         organisation_id=org_id,
         group_id=member.group_id if member else None,
         member_id=member.id if member else None,
+        phone_hash=None if member else phone_hash,
         urgency=urgency,
         source=source,
         reason=reason[:120],
@@ -92,6 +101,20 @@ def open_case_of(session: Session, member_id: int) -> Case | None:
     return session.scalar(
         select(Case)
         .where(Case.member_id == member_id, Case.status.in_(OPEN))
+        .order_by(Case.id.desc())
+    )
+
+
+def open_stranger_case(session: Session, organisation_id: int, phone_hash: str) -> Case | None:
+    """The open or acknowledged case of a sender the organisation does not know."""
+    return session.scalar(
+        select(Case)
+        .where(
+            Case.organisation_id == organisation_id,
+            Case.phone_hash == phone_hash,
+            Case.member_id.is_(None),
+            Case.status.in_(OPEN),
+        )
         .order_by(Case.id.desc())
     )
 

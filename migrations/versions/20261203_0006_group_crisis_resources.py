@@ -1,7 +1,7 @@
 """group crisis resources
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-03 09:21:21.890180
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import smsapp.db_types
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
