@@ -72,3 +72,14 @@ def test_a_group_can_go_live_only_with_real_resources():
     assert resources.can_go_live(Holder("GB"))
     assert not resources.can_go_live(Holder("FR"))
     assert resources.can_go_live(Holder("FR", crisis_text_es="Llama al 112."))
+
+
+def test_the_crisis_and_safety_check_texts_are_gsm7_in_both_languages():
+    from smsapp.services.core.texts import text
+
+    names = ("crisis_intro", "crisis_alerted", "safety_question", "safety_thanks")
+    for name in (*names, "safety_worried", "safety_no_answer"):
+        for language in ("en", "es"):
+            assert first_non_gsm_char(text(name, language)) is None, (name, language)
+    reply = resources.crisis_reply(Holder("US"), "en", reachable=True)
+    assert first_non_gsm_char(reply) is None and len(reply) <= 2 * 153
