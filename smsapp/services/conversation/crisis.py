@@ -14,6 +14,7 @@ from functools import lru_cache
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member, Organisation, User
+from smsapp.phones import region_of
 from smsapp.services.conversation import safety_check
 from smsapp.services.conversation.safety_check import Screened
 from smsapp.services.core import consent, directory, keywords
@@ -89,6 +90,8 @@ def _crisis(
     language = member.language if member else (result.language or "en")
     if staff is not None:
         return crisis_reply(org, language, reachable=False)
+    if org is None:  # a number nobody owns: the sender's country, no case
+        return crisis_reply(None, language, reachable=False, country=region_of(phone))
     stranger = directory.phone_hash(phone) if member is None else None
     reachable = _escalate(session, org, member, stranger, result, now)
     group = session.get(Group, member.group_id) if member and member.group_id else None

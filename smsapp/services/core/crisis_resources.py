@@ -84,20 +84,29 @@ def own_text(holder: HasCrisisTexts | None, language: str) -> str | None:
     return (value or "").strip() or None
 
 
-def default_text(org: HasCountry | None, language: str) -> str | None:
-    """What the organisation sends when nobody wrote a text: its country's entry."""
-    entry = for_country(org.country if org is not None else None)
+def default_text(org: HasCountry | None, language: str, country: str | None = None) -> str | None:
+    """What the organisation sends when nobody wrote a text: its country's entry (with no
+    organisation, the sender's country)."""
+    entry = for_country(org.country if org is not None else country)
     return entry.text(language) if entry is not None else None
 
 
-def resources_text(org: HasCountry | None, group: HasCrisisTexts | None, language: str) -> str:
+def resources_text(
+    org: HasCountry | None,
+    group: HasCrisisTexts | None,
+    language: str,
+    country: str | None = None,
+) -> str:
     """The resources a member of ``group`` reading ``language`` is sent.
 
     Group text, organisation text, country default, each in the member's language
     first; an organisation's text in another language beats a wrong country's numbers.
+    `country` stands in for the organisation's when there is none (a text to a number no
+    organisation owns: the sender's country).
     """
     for lang in _languages(language):
-        for found in (own_text(group, lang), own_text(org, lang), default_text(org, lang)):
+        defaults = default_text(org, lang, country)
+        for found in (own_text(group, lang), own_text(org, lang), defaults):
             if found:
                 return found
     return LAST_RESORT.get(language, LAST_RESORT["en"])
@@ -124,11 +133,15 @@ def missing_resources_message(org: HasCountry) -> str:
 
 
 def crisis_reply(
-    org: HasCountry | None, language: str, reachable: bool, group: HasCrisisTexts | None = None
+    org: HasCountry | None,
+    language: str,
+    reachable: bool,
+    group: HasCrisisTexts | None = None,
+    country: str | None = None,
 ) -> str:
     """The crisis reply: automated, resources first, no method detail; 'alerted' only when
     someone can be reached. A member in the UK is never told to call a US number."""
-    parts = [text("crisis_intro", language), resources_text(org, group, language)]
+    parts = [text("crisis_intro", language), resources_text(org, group, language, country)]
     if reachable:
         parts.append(text("crisis_alerted", language))
     return " ".join(parts)
