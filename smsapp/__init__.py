@@ -46,11 +46,11 @@ def create_app(settings: Settings | None = None, *, web: bool = True, **parts: A
 
 
 def _warm_risk_screen() -> None:
-    """Build the risk screen's lexicon now (a few seconds: simplemma's dictionaries are
-    read once), so the first text a web process answers never waits for it."""
-    from smsapp.services.domain.risk import load_lexicon
+    """Start building the risk screen's lexicon (a few seconds: simplemma's dictionaries
+    are read once), so the first text a web process answers rarely waits for it."""
+    from smsapp.services.domain.risk.lexicon import warm_in_background
 
-    load_lexicon()
+    warm_in_background()
 
 
 def _register_web(app: Flask) -> None:

@@ -33,6 +33,7 @@ time whatever an organisation writes).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -280,9 +281,23 @@ def _builtin_sources() -> tuple[tuple[str, str], ...]:
     return tuple((name, (DATA_DIR / name).read_text(encoding="utf-8")) for name in BUILTIN_FILES)
 
 
-@lru_cache(maxsize=1)
+_BUILDING = threading.Lock()
+_BUILT: list[Lexicon] = []
+
+
 def _builtin_lexicon() -> Lexicon:
-    return build_lexicon(_builtin_sources())
+    # One build per process even when a request and the start-up warm-up ask at once.
+    with _BUILDING:
+        if not _BUILT:
+            _BUILT.append(build_lexicon(_builtin_sources()))
+        return _BUILT[0]
+
+
+def warm_in_background() -> None:
+    """Build the built-in lexicon in a thread (a web process's start must not wait for
+    it: gunicorn would time the worker out on a busy machine); a text that arrives
+    first waits for the same build instead of starting another."""
+    threading.Thread(target=_builtin_lexicon, name="risk-lexicon", daemon=True).start()
 
 
 def load_lexicon(extra_yaml_texts: Sequence[str] = ()) -> Lexicon:
