@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from smsapp.services.conversation import flow_actions, scheduled_fires, timer_handlers
+from smsapp.services.conversation import (
+    flow_actions,
+    safety_check,
+    scheduled_fires,
+    timer_handlers,
+)
 from smsapp.services.domain import auto_resume, checkins, rsvps
 from smsapp.services.domain.escalation import handlers as escalation_handlers
 from smsapp.services.domain.reach import notices
@@ -22,6 +27,7 @@ REGISTERING_MODULES: tuple[ModuleType, ...] = (
     escalation_handlers,
     notices,
     flow_actions,
+    safety_check,
     scheduled_fires,
     timer_handlers,
 )
