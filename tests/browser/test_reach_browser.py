@@ -47,7 +47,8 @@ def test_facilitator_opens_a_member_from_the_list(page: Page, world, phones) -> 
     expect(main).to_contain_text("asked to talk")
     expect(main).to_contain_text("AM EST")
     expect(page.locator("#mood-chart")).to_be_visible()
-    assert page.evaluate("!!window.Chart && !!Chart.getChart('mood-chart')"), "chart not drawn"
+    # The chart library drew the scores (it loads after the page: wait for it, bounded).
+    page.wait_for_function("!!window.Chart && !!Chart.getChart('mood-chart')")
     _fits(page, "facilitator-member-page")
     page.get_by_role("link", name="Case #").first.click()
     expect(page.locator("main h1")).to_contain_text("Case #")
