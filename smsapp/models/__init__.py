@@ -11,7 +11,7 @@ from smsapp.models.members import Member
 from smsapp.models.messages import InboundMessage, OutboxMessage
 from smsapp.models.organisations import Group, Organisation, SendingNumber
 from smsapp.models.timers import Timer
-from smsapp.models.users import User, group_facilitators
+from smsapp.models.users import LoginSession, User, group_facilitators
 
 __all__ = [
     "ApiToken",
@@ -34,6 +34,7 @@ __all__ = [
     "Rsvp",
     "SendingNumber",
     "Timer",
+    "LoginSession",
     "User",
     "group_facilitators",
 ]

@@ -29,3 +29,10 @@ def test_only_coordinators_validate_draft_and_publish_flows(api):
     assert draft.status_code == 403
     assert api.post("/flows/checkin/publish", "alice").status_code == 403
     assert api.post("/flows/validate", "carol", json={"yaml": yaml_text}).status_code == 200
+
+
+def test_api_ids_beyond_the_databases_range_are_404(api):
+    for path in ("/cases/99999999999999999999999/ack", "/cases/9223372036854775808/resolve"):
+        response = api.post(path, "carol", json={"note": "x"})
+        assert response.status_code == 404 and response.is_json, path
+    assert api.get("/groups/99999999999999999999/members", "carol").status_code == 404

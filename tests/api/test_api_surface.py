@@ -8,6 +8,7 @@ from sqlalchemy import select
 from smsapp.models import AuditEntry, Member
 from smsapp.services.core import outbox
 from smsapp.services.domain import flow_editor, meetings
+from tests.console.console_helpers import sign_in
 from tests.factories import PHONES
 
 
@@ -119,10 +120,7 @@ def test_csv_import_adds_good_rows_and_reports_each_bad_one(api, world):
 
 def _signed_in(app, world, who: str):
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(world.users[who].id)
-        session["_fresh"] = True
-        session["seen"] = app.extensions["smsapp"].now().timestamp()
+    sign_in(client, app, world.users[who].id)
     return client
 
 

@@ -84,7 +84,14 @@ def new_phone(chromium: Any, served: str) -> Iterator[Callable[[], Any]]:
         context = chromium.new_context(viewport=PHONE, base_url=served)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Chromium reports what the Content-Security-Policy blocked on the console.
+        page.csp_violations = []
+        page.on(
+            "console",
+            lambda m: "Content Security Policy" in m.text and page.csp_violations.append(m.text),
+        )
+        return page
 
     yield make
     for context in contexts:
