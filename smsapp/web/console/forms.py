@@ -55,6 +55,7 @@ class GroupForm(FlaskForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+    requires_approval = BooleanField("A coordinator approves people who join by texting JOIN")
 
 
 class SettingsForm(FlaskForm):

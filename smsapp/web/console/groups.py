@@ -39,7 +39,9 @@ def _group(group_id: int) -> Group:
 
 
 def _people() -> list[User]:
-    query = select(User).where(User.organisation_id == current_account().organisation_id)
+    query = select(User).where(
+        User.organisation_id == current_account().organisation_id, User.sandbox.is_(False)
+    )
     return list(db().scalars(query.order_by(User.name)))
 
 
@@ -155,7 +157,13 @@ def _form(group: Group | None = None) -> GroupForm:
     data = None
     if group is not None:
         ids = [u.id for u in group_service.facilitators_of(db(), group)]
-        data = {"code": group.code, "name": group.name, "tz": group.tz, "facilitator_ids": ids}
+        data = {
+            "code": group.code,
+            "name": group.name,
+            "tz": group.tz,
+            "facilitator_ids": ids,
+            "requires_approval": group.requires_approval,
+        }
     form = GroupForm(data=data)
     form.facilitator_ids.choices = [(u.id, u.name) for u in _people() if u.role == "facilitator"]
     return form
@@ -167,4 +175,5 @@ def _input(form: GroupForm) -> group_service.GroupInput:
         name=form.name.data or "",
         tz=form.tz.data or "",
         facilitator_ids=tuple(form.facilitator_ids.data or ()),
+        requires_approval=bool(form.requires_approval.data),
     )
