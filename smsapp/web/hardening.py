@@ -33,6 +33,7 @@ CSP = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+_warned: list[bool] = []
 BAD_VALUE = "a value was too long, out of range or held characters that cannot be stored"
 
 
@@ -59,6 +60,16 @@ def init_app(app: Flask, settings: Settings) -> None:
     )
     app.register_error_handler(DataError, _refused_value)
     app.register_error_handler(NotFound, _not_found)
+    if not settings.proxy_hops:
+        app.before_request(_warn_about_an_untrusted_proxy)
+
+
+def _warn_about_an_untrusted_proxy() -> None:
+    """Behind a proxy without SMSAPP_PROXY_HOPS every client has the proxy's address, so
+    the login limits count everyone as one client: say so in the log, once per process."""
+    if "X-Forwarded-For" in request.headers and not _warned:
+        _warned.append(True)
+        log.warning("http.proxy_not_trusted", extra={"hint": "set SMSAPP_PROXY_HOPS"})
 
 
 def _not_found(exc: NotFound) -> Any:

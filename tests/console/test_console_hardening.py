@@ -148,3 +148,13 @@ def test_a_csv_field_over_the_csv_limit_is_reported_not_500(browser, world, runt
     with runtime.session() as s:
         added = list(s.scalars(select(Member).where(Member.phone_last4 == "0177")))
     assert len(added) == 1
+
+
+def test_a_proxy_without_proxy_hops_is_reported_in_the_log(app, world, caplog, monkeypatch):
+    from smsapp.web import hardening
+
+    monkeypatch.setattr(hardening, "_warned", [])
+    with caplog.at_level("WARNING", logger="smsapp.web.hardening"):
+        app.test_client().get("/console/login", headers={"X-Forwarded-For": "198.51.100.9"})
+        app.test_client().get("/console/login", headers={"X-Forwarded-For": "198.51.100.9"})
+    assert [r.getMessage() for r in caplog.records].count("http.proxy_not_trusted") == 1
