@@ -166,9 +166,10 @@ def test_worker_killed_mid_batch_then_a_new_worker_finishes(runtime, api, due_re
         while not (len(api.messages) >= 20 and api.inflight) and time.monotonic() < deadline:
             time.sleep(0.005)  # a real separate process: poll the stand-in, bounded
     finally:
-        for worker in workers:
+        for worker in workers:  # every one killed before waiting on any: none left behind
             worker.send_signal(signal.SIGKILL)
-            worker.wait(timeout=10)
+        for worker in workers:
+            worker.wait(timeout=30)
     assert 20 <= len(api.messages) < MEMBERS
     with runtime.session() as s:
         claimed = s.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "claimed"))
