@@ -1,4 +1,5 @@
-"""A validating stand-in of Twilio's Messages API, served on loopback for the real client.
+"""A validating stand-in of Twilio's Messages and Calls APIs, served on loopback for the
+real client.
 
 `GET …/Messages.json` lists what was accepted, filtered by `To` and `DateSent>` as Twilio
 does, so `TwilioTransport.find_sent` (crash recovery) works against it. Each accepted
@@ -7,6 +8,11 @@ It checks what Twilio checks for `POST /2010-04-01/Accounts/{sid}/Messages.json`
 auth with the account's SID and token, an E.164 `To`, exactly one of `From` and
 `MessagingServiceSid`, a `Body` of 1–1600 characters, and an absolute https `StatusCallback`.
 Twilio's test numbers produce Twilio's errors, so the transport meets the real error shapes.
+
+`POST …/Calls.json` is checked as Twilio checks it: E.164 `To` and `From`, exactly one of
+`Url`, `Twiml` and `ApplicationSid`, absolute URLs, `Method`s of GET/POST, known
+`StatusCallbackEvent`s and a `Timeout` of 1–600 s. Accepted calls are kept in `calls`
+(nothing rings: a test plays Twilio's webhooks with the `Url` the call was given).
 """
 
 from __future__ import annotations
@@ -34,6 +40,11 @@ MAGIC_ERRORS = {
     "+15005550004": (400, 21610, "Attempt to send to unsubscribed recipient"),
     "+15005550009": (400, 21614, "'To' number is not a valid mobile number"),
 }
+CALL_ERRORS = {
+    "+15005550001": (400, 21217, "Phone number is not a valid phone number."),
+    "+15005550002": (400, 21214, "'To' phone number cannot be reached."),
+}
+CALL_EVENTS = {"initiated", "ringing", "answered", "completed"}
 
 
 @dataclass
@@ -43,6 +54,8 @@ class TwilioStandIn:
     url: str = ""
     # The form (From and MessagingServiceSid always present, one of them None), Sid, ReceivedAt
     messages: list[dict[str, Any]] = field(default_factory=list)
+    # Calls: the form (StatusCallbackEvent as a list), Sid, ReceivedAt
+    calls: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     throttle_next: int = 0  # answer this many requests with 429 / 20429
     delay: float = 0.0  # seconds each accepted send takes (to stop a worker mid-batch)
@@ -55,8 +68,12 @@ class TwilioStandIn:
         return response(environ, start_response)
 
     def _handle(self, request: Request) -> Response:
-        path = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
-        if request.path != path or request.method not in ("POST", "GET"):
+        base = f"/2010-04-01/Accounts/{self.account_sid}"
+        if request.path == f"{base}/Calls.json" and request.method == "POST":
+            if not self._authorised(request):
+                return _error(401, 20003, "Authenticate")
+            return self._create_call(request)
+        if request.path != f"{base}/Messages.json" or request.method not in ("POST", "GET"):
             return _error(404, 20404, "The requested resource was not found")
         if not self._authorised(request):
             return _error(401, 20003, "Authenticate")
@@ -85,6 +102,22 @@ class TwilioStandIn:
             self.messages.append({**sender, **form.to_dict(), "Sid": sid, "ReceivedAt": at})
             self.inflight -= 1
         return _json(201, _message_resource(self.account_sid, sid, form, at))
+
+    def _create_call(self, request: Request) -> Response:
+        form = request.form
+        problem = _validate_call(form)
+        if problem is not None:
+            self.rejected.append({"form": dict(form), "problem": problem})
+            return _error(400, problem[0], problem[1])
+        if form["To"] in CALL_ERRORS:
+            status, code, message = CALL_ERRORS[form["To"]]
+            return _error(status, code, message)
+        sid = "CA" + uuid.uuid4().hex
+        at = datetime.now(UTC)
+        with self._lock:
+            fields = {**form.to_dict(), "StatusCallbackEvent": form.getlist("StatusCallbackEvent")}
+            self.calls.append({**fields, "Sid": sid, "ReceivedAt": at})
+        return _json(201, _call_resource(self.account_sid, sid, form, at))
 
     def _listing(self, request: Request) -> dict[str, Any]:
         """Newest first, like Twilio; one page (the client asks for at most 50)."""
@@ -126,6 +159,48 @@ def _validate(form: Any) -> tuple[int, str] | None:
     if callback is not None and not callback.startswith(("https://", "http://")):
         return 21609, "Invalid StatusCallback URL."
     return None
+
+
+def _validate_call(form: Any) -> tuple[int, str] | None:
+    for name in ("To", "From"):
+        if not form.get(name):
+            return 21201 if name == "To" else 21213, f"No '{name}' number is specified."
+    if not E164.match(form["To"]):
+        return 21217, "Phone number is not a valid phone number."
+    if not E164.match(form["From"]):
+        return 21212, "The 'From' number is not a valid phone number."
+    given = [n for n in ("Url", "Twiml", "ApplicationSid") if form.get(n)]
+    if len(given) != 1:
+        return 21205, "Exactly one of 'Url', 'Twiml' or 'ApplicationSid' is required."
+    for name in ("Url", "StatusCallback", "FallbackUrl"):
+        value = form.get(name)
+        if value is not None and not value.startswith(("https://", "http://")):
+            return 21205, f"'{name}' is not a valid URL."
+    for name in ("Method", "StatusCallbackMethod", "FallbackMethod"):
+        if form.get(name) not in (None, "GET", "POST"):
+            return 21207, f"'{name}' must be GET or POST."
+    if not set(form.getlist("StatusCallbackEvent")) <= CALL_EVENTS:
+        return 21626, "Invalid StatusCallbackEvent."
+    timeout = form.get("Timeout")
+    if timeout is not None and not (timeout.isdigit() and 1 <= int(timeout) <= 600):
+        return 21216, "'Timeout' must be 1-600 seconds."
+    return None
+
+
+def _call_resource(account_sid: str, sid: str, form: Any, at: datetime) -> dict[str, Any]:
+    stamp = format_datetime(at, usegmt=True)
+    return {
+        "sid": sid,
+        "account_sid": account_sid,
+        "to": form["To"],
+        "from": form["From"],
+        "status": "queued",
+        "direction": "outbound-api",
+        "api_version": "2010-04-01",
+        "uri": f"/2010-04-01/Accounts/{account_sid}/Calls/{sid}.json",
+        "date_created": stamp,
+        "date_updated": stamp,
+    }
 
 
 def _message_resource(account_sid: str, sid: str, form: Any, at: datetime) -> dict[str, Any]:

@@ -75,5 +75,19 @@ def _forget_enqueued(runtime: Runtime, ids: list[int]) -> None:
         log.warning("queue.reset_failed", extra={"count": len(ids)})
 
 
+def enqueue_calls(runtime: Runtime, call_ids: list[int]) -> None:
+    """Enqueue call jobs (urgent: a call is someone reaching a person in need); on a Redis
+    failure the tick enqueues them after its grace time."""
+    try:
+        queue(runtime, "urgent").enqueue_many(
+            [
+                Queue.prepare_data("smsapp.jobs.calls.place_call", (i,), result_ttl=0)
+                for i in call_ids
+            ]
+        )
+    except RedisError:
+        log.warning("queue.unavailable", extra={"count": len(call_ids)})
+
+
 def enqueue_timer(runtime: Runtime, timer_id: int, name: str) -> None:
     queue(runtime, name).enqueue("smsapp.jobs.timers.fire_timer", timer_id, result_ttl=0)

@@ -11,10 +11,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from smsapp.db import is_postgres
-from smsapp.jobs.queues import enqueue_sends, enqueue_timer, queue
+from smsapp.jobs.queues import enqueue_calls, enqueue_sends, enqueue_timer, queue
 from smsapp.models import OutboxMessage
 from smsapp.runtime import Runtime
-from smsapp.services.core import delivery, timers
+from smsapp.services.core import calls, delivery, timers
 from smsapp.services.domain.planning import planner as schedule_planner
 
 REENQUEUE_GRACE = timedelta(seconds=60)
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 class TickReport:
     timers: int
     sends: int
+    calls: int = 0
 
 
 def tick(runtime: Runtime, limit: int = 1000) -> TickReport:
@@ -34,6 +35,7 @@ def tick(runtime: Runtime, limit: int = 1000) -> TickReport:
     with runtime.session() as session:
         due_timers = timers.claim_due(session, now, limit)
         sends = _sends_to_enqueue(session, now, limit)
+        due_calls = calls.due_calls(session, now)
         session.commit()
     try:
         for timer_id, kind in due_timers:
@@ -41,7 +43,9 @@ def tick(runtime: Runtime, limit: int = 1000) -> TickReport:
     except RedisError:  # claimed rows come back after their lease
         log.warning("tick.redis_unavailable", extra={"count": len(due_timers)})
     enqueue_sends(runtime, sends)
-    return TickReport(timers=len(due_timers), sends=len(sends))
+    if due_calls:
+        enqueue_calls(runtime, due_calls)
+    return TickReport(timers=len(due_timers), sends=len(sends), calls=len(due_calls))
 
 
 def _daily_retention(runtime: Runtime, now: datetime) -> None:

@@ -2,6 +2,7 @@
 
 from smsapp.models.api_tokens import ApiToken
 from smsapp.models.audit import AuditEntry
+from smsapp.models.calls import Call, CaseMessage
 from smsapp.models.checkins import MoodScore
 from smsapp.models.consent import ConsentRecord
 from smsapp.models.escalations import Case, CaseEvent, PolicyLevel
@@ -16,8 +17,10 @@ from smsapp.models.users import LoginSession, User, group_facilitators
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "Call",
     "Case",
     "CaseEvent",
+    "CaseMessage",
     "ConsentRecord",
     "FlowSession",
     "FlowVersion",

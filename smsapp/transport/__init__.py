@@ -1,5 +1,5 @@
-"""Sending SMS: one protocol, chosen by configuration."""
+"""Sending SMS and placing calls: one protocol, chosen by configuration."""
 
-from smsapp.transport.base import SendResult, SmsTransport, TransportError
+from smsapp.transport.base import CallRequest, SendResult, SmsTransport, TransportError
 
-__all__ = ["SendResult", "SmsTransport", "TransportError"]
+__all__ = ["CallRequest", "SendResult", "SmsTransport", "TransportError"]

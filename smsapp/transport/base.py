@@ -13,6 +13,19 @@ class SendResult:
     status: str = "queued"
 
 
+@dataclass(frozen=True)
+class CallRequest:
+    """A phone call to place: Twilio rings `to` showing `caller_id`, then asks
+    `answer_url` what to say (TwiML) and reports progress to `status_url`."""
+
+    to: str
+    caller_id: str
+    answer_url: str
+    status_url: str
+    idempotency_key: str
+    ring_seconds: int = 30
+
+
 class TransportError(Exception):
     """A send failed. `permanent` means retrying cannot help (bad number, opted out).
 
@@ -48,4 +61,10 @@ class SmsTransport(Protocol):
 
     def find_sent(self, to: str, body: str, idempotency_key: str, since: datetime) -> str | None:
         """The sid of a message already accepted for this send, if the provider has one."""
+        ...
+
+    def call(self, request: CallRequest) -> SendResult:
+        """Ask the provider to place one phone call; the sid names it in status callbacks.
+
+        Errors are TransportErrors like a send's (permanent: a bad number or caller ID)."""
         ...

@@ -1,4 +1,6 @@
-"""The Twilio transport: the real `twilio` client, one per process, with a kept-alive pool."""
+"""The Twilio transport: the real `twilio` client, one per process, with a kept-alive pool.
+
+Texts go through the Messages API, phone calls through the Calls API."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from smsapp.config import Settings
-from smsapp.transport.base import SendResult, TransportError
+from smsapp.transport.base import CallRequest, SendResult, TransportError
 
 PERMANENT_CODES = {"21211", "21614", "21610", "21612", "21408", "21606", "30004", "30005"}
 RETRY_CODES = {"20429", "20500", "20503", "30001"}
@@ -64,6 +66,29 @@ class TwilioTransport:
         except OSError as exc:  # connection refused, timeout: try again later
             raise TransportError(f"network: {type(exc).__name__}", permanent=False) from None
         return SendResult(sid=str(message.sid), status=str(message.status or "queued"))
+
+    def call(self, request: CallRequest) -> SendResult:
+        """Place a call from the organisation's number; Twilio fetches the TwiML when it is
+        answered and posts the call's final status (completed, busy, no-answer, failed,
+        canceled) to the status URL.
+
+        No StatusCallbackEvent: the final status is all the service acts on, and Prism
+        (the contract tests) cannot read the repeated form field an event list needs."""
+        try:
+            call = self._client.calls.create(
+                to=request.to,
+                from_=request.caller_id,
+                url=request.answer_url,
+                method="POST",
+                status_callback=request.status_url,
+                status_callback_method="POST",
+                timeout=request.ring_seconds,
+            )
+        except TwilioRestException as exc:
+            raise _as_transport_error(exc) from None
+        except OSError as exc:
+            raise TransportError(f"network: {type(exc).__name__}", permanent=False) from None
+        return SendResult(sid=str(call.sid), status=str(call.status or "queued"))
 
     def find_sent(self, to: str, body: str, idempotency_key: str, since: datetime) -> str | None:
         """Twilio has no idempotency keys: look for the same body to the same number."""

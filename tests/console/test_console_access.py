@@ -90,6 +90,7 @@ def test_the_same_routes_work_for_the_right_people(app: Any, browser: Any, sam_c
     alice = browser("alice")
     assert _leaks(alice.get(f"/console/cases/{sam_case['case_id']}").data)
     assert _leaks(alice.get("/console/members").data)
+    assert _leaks(alice.get(f"/console/members/{sam_case['member_id']}").data)
     carol = browser("carol")
     assert _leaks(carol.get(f"/console/members/{sam_case['member_id']}").data)
 
@@ -101,7 +102,7 @@ def test_facilitator_cannot_open_coordinator_pages(app: Any, browser: Any, sam_c
         "/console/groups",
         "/console/messages",
         "/console/opt-outs",
-        f"/console/members/{sam_case['member_id']}",
+        f"/console/members/{sam_case['member_id']}/edit",
         "/console/members/import",
     ):
         assert alice.get(url).status_code == 403, url

@@ -31,6 +31,7 @@ def test_every_coordinator_page_renders(browser: Any, world: Any) -> None:
         "/console/members/new",
         "/console/members/import",
         f"/console/members/{world.members['sam'].id}",
+        f"/console/members/{world.members['sam'].id}/edit",
         "/console/meetings",
         "/console/meetings/new",
         "/console/messages",
@@ -153,7 +154,7 @@ def test_add_member_normalises_phone_and_invite_texts_them(
         ana = s.scalar(select(Member).where(Member.phone_last4 == "0177"))
         assert ana is not None and ana.phone == "+12025550177" and ana.status == "pending"
         ana_id = ana.id
-    page = b.get(f"/console/members/{ana_id}").data.decode()
+    page = b.get(f"/console/members/{ana_id}/edit").data.decode()
     assert "Invite by SMS" in page
     assert b.post(f"/console/members/{ana_id}/invite").status_code == 302
     phones.drain()

@@ -1,4 +1,5 @@
-"""Stoplight Prism serving Twilio's official OpenAPI description of the Messages API.
+"""Stoplight Prism serving Twilio's official OpenAPI description of the Messages and
+Calls APIs.
 
 Prism comes from package.json (`npm install --ignore-scripts`, run by `make test` when npm
 is present). Without it these tests are deselected with a printed reason, unless
@@ -15,6 +16,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
 SPEC = ROOT / "node_modules/@twilio-alpha/mcp/twilio-oai/spec/json/twilio_api_v2010.json"
 MESSAGES = "/2010-04-01/Accounts/{AccountSid}/Messages.json"
+CALLS = "/2010-04-01/Accounts/{AccountSid}/Calls.json"
 HERE = Path(__file__).resolve().parent
 
 
@@ -42,43 +45,64 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
 
 
-# Twilio documents these error answers for message creation; the published description
-# lists only 201, so they are added here, in Twilio's error body shape, for Prism to serve.
+# Twilio documents these error answers for message and call creation; the published
+# description lists only 201, so they are added here, in Twilio's error body shape, for
+# Prism to serve.
 ERRORS = {
-    "400": {
-        "unsubscribed": {"code": 21610, "message": "Attempt to send to unsubscribed recipient"},
-        "invalid_to": {"code": 21211, "message": "The 'To' number is not a valid phone number."},
+    MESSAGES: {
+        "400": {
+            "unsubscribed": {"code": 21610, "message": "Attempt to send to unsubscribed recipient"},
+            "invalid_to": {
+                "code": 21211,
+                "message": "The 'To' number is not a valid phone number.",
+            },
+        },
+        "429": {"too_many": {"code": 20429, "message": "Too Many Requests"}},
     },
-    "429": {"too_many": {"code": 20429, "message": "Too Many Requests"}},
+    CALLS: {
+        "400": {
+            "invalid_to": {"code": 21217, "message": "Phone number is not a valid phone number."},
+            "caller_id": {
+                "code": 21210,
+                "message": "'From' phone number not verified for your account.",
+            },
+        },
+        "429": {"too_many": {"code": 20429, "message": "Too Many Requests"}},
+    },
 }
 
 
 def _spec_with_errors(tmp: Path) -> Path:
     spec = json.loads(SPEC.read_text())
-    path = copy.deepcopy(spec["paths"][MESSAGES])
-    for status, examples in ERRORS.items():
+    # Two paths only: Prism starts in seconds, not a minute.
+    spec["paths"] = {name: _with_errors(spec["paths"][name], name) for name in (MESSAGES, CALLS)}
+    out = tmp / "twilio_messages_calls.json"
+    out.write_text(json.dumps(spec))
+    return out
+
+
+def _with_errors(original: dict[str, Any], name: str) -> dict[str, Any]:
+    path = copy.deepcopy(original)
+    for status, examples in ERRORS[name].items():
         path["post"]["responses"][status] = {
             "description": "error",
             "content": {
                 "application/json": {
                     "schema": {"type": "object"},
                     "examples": {
-                        name: {
+                        example: {
                             "value": {
                                 **body,
                                 "status": int(status),
                                 "more_info": "https://www.twilio.com/docs/errors",
                             }
                         }
-                        for name, body in examples.items()
+                        for example, body in examples.items()
                     },
                 }
             },
         }
-    spec["paths"] = {MESSAGES: path}  # one path: Prism starts in seconds, not a minute
-    out = tmp / "twilio_messages.json"
-    out.write_text(json.dumps(spec))
-    return out
+    return path
 
 
 def _free_port() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smsapp.config import Settings
-from smsapp.transport.base import TransportError
+from smsapp.transport.base import CallRequest, TransportError
 from smsapp.transport.twilio import TwilioTransport
 from tests.stand_ins import serve_twilio
 
@@ -85,3 +85,33 @@ def test_unreachable_api_is_temporary():
     with pytest.raises(TransportError) as caught:
         TwilioTransport(settings).send("+12025550111", "Hi", idempotency_key="k6")
     assert not caught.value.permanent
+
+
+def _call(to: str = "+12025550101") -> CallRequest:
+    return CallRequest(
+        to=to,
+        caller_id="+15005550010",
+        answer_url="https://sms.example.org/twilio/voice/calls/7/answer",
+        status_url="https://sms.example.org/twilio/voice/calls/7/status",
+        idempotency_key="call:7",
+        ring_seconds=25,
+    )
+
+
+def test_a_call_goes_from_the_given_number_with_its_webhooks(stand_in):
+    result = _transport(stand_in).call(_call())
+    assert result.sid.startswith("CA")
+    [placed] = stand_in.calls
+    assert placed["To"] == "+12025550101" and placed["From"] == "+15005550010"
+    assert placed["Url"].endswith("/twilio/voice/calls/7/answer") and placed["Method"] == "POST"
+    assert placed["StatusCallback"].endswith("/twilio/voice/calls/7/status")
+    assert placed["Timeout"] == "25"
+    assert stand_in.rejected == [] and stand_in.messages == []
+
+
+@pytest.mark.parametrize(("to", "code"), [("+15005550001", "21217"), ("+15005550002", "21214")])
+def test_a_call_to_a_bad_number_is_a_permanent_error(stand_in, to, code):
+    with pytest.raises(TransportError) as caught:
+        _transport(stand_in).call(_call(to))
+    assert caught.value.permanent and caught.value.code == code
+    assert to not in str(caught.value)

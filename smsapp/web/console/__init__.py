@@ -59,7 +59,17 @@ __all__ = [
 ]
 
 # Our own view modules, imported for the routes they add to console_bp.
-_VIEW_MODULES = ("auth", "cases", "members", "groups", "meetings", "settings", "messages")
+_VIEW_MODULES = (
+    "auth",
+    "cases",
+    "members",
+    "member_page",
+    "case_reach",
+    "groups",
+    "meetings",
+    "settings",
+    "messages",
+)
 # Pages built by others; each may be absent in a given checkout.
 OPTIONAL_MODULES = ("simulator", "flow_editor", "reports", "tokens")
 

@@ -22,6 +22,7 @@ from smsapp.models import (
 )
 from smsapp.phones import mask_phone
 from smsapp.services.domain import escalation, visibility
+from smsapp.web.console.case_reach import reach_context
 from smsapp.web.console.core import (
     add_nav,
     audit_view,
@@ -98,6 +99,7 @@ def case_page(case_id: int) -> str:
         audit_view("view_scores", member.id)
         audit_view("view_messages", member.id)
         session.commit()
+    ctx.update(reach_context(case, member))
     return render_page(
         "console/case.html",
         case=case,

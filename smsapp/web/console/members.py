@@ -1,5 +1,6 @@
 """Member pages: a list for everyone (own groups for facilitators); add, edit, invite and
-CSV import for coordinators. Phones are masked; every view of member data is audited."""
+CSV import for coordinators. Phones are masked; every view of member data is audited.
+The member page itself (/members/<id>) is smsapp.web.console.member_page."""
 
 from __future__ import annotations
 
@@ -97,7 +98,7 @@ def member_new() -> Any:
     )
 
 
-@console_bp.route("/members/<int:member_id>", methods=["GET", "POST"])
+@console_bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def member_edit(member_id: int) -> Any:
     member = _member(member_id)
