@@ -26,7 +26,7 @@ def test_a_coordinator_turns_approval_on_then_approves_a_join(browser, phones, r
     assert "coordinator" in (phones.text("stranger", "JOIN HOPE") or "")
     member = _stranger(runtime)
     assert member is not None and member.status == "awaiting_approval"
-    page = carol.get(f"/console/members/{member.id}")
+    page = carol.get(f"/console/members/{member.id}/edit")
     assert b"Approve" in page.data and b"Decline" in page.data
     carol.post(f"/console/members/{member.id}/approval", data={"decision": "approve"})
     phones.drain()
