@@ -51,6 +51,7 @@ def _routes(world: World, case_id: int) -> list[tuple[str, str, Any]]:
         ("POST", "/flows/validate", {"yaml": FLOW}),
         ("PUT", "/flows/checkin/draft", {"yaml": FLOW}),
         ("POST", "/flows/checkin/publish", None),
+        ("GET", "/dashboard", None),
     ]
 
 
@@ -88,7 +89,7 @@ def test_a_revoked_token_is_refused(api, world):
 def test_an_outsider_gets_404_everywhere_and_learns_nothing(api, world, hope_case):
     not_there = api.get("/groups/999999/members", "dave").json
     for method, path, body in _routes(world, hope_case):
-        if path in ("/groups", "/cases?status=open"):
+        if path in ("/groups", "/cases?status=open", "/dashboard"):
             continue  # lists: checked below to hold nothing of Harbor's
         response = _call(api, method, path, "dave", body)
         if path in NOT_ABOUT_HARBOR:
@@ -98,6 +99,7 @@ def test_an_outsider_gets_404_everywhere_and_learns_nothing(api, world, hope_cas
         assert response.json == not_there  # the same answer as for an id nobody has
     assert [g["code"] for g in api.get("/groups", "dave").json["groups"]] == ["OTHER"]
     assert api.get("/cases?status=all", "dave").json["cases"] == []
+    assert api.get("/dashboard", "dave").json["open_cases"] == []
     for path, key in (
         ("/meetings", "meetings"),
         ("/messages", "messages"),

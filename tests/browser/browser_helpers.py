@@ -19,7 +19,15 @@ def log_in(page: Any, who: str) -> None:
     page.get_by_label("Email").fill(f"{who}@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(page.locator("main h1")).to_have_text("Dashboard")
+    expect(page.locator(".site-menu form.logout button")).to_have_text("Log out")
+
+
+def open_menu(page: Any) -> None:
+    """On a phone the links sit behind the Menu button; on a wide screen they are shown."""
+    toggle = page.get_by_role("button", name="Menu")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
 
 
 def horizontal_overflow(page: Any) -> int:

@@ -18,6 +18,8 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).parent
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
 TIMEOUT_MS = 8000
 ARGS = [
     "--headless",
@@ -101,3 +103,19 @@ def new_phone(chromium: Any, served: str) -> Iterator[Callable[[], Any]]:
 @pytest.fixture
 def page(new_phone: Callable[[], Any]) -> Any:
     return new_phone()
+
+
+@pytest.fixture
+def new_page(chromium: Any, served: str) -> Iterator[Callable[[str], Any]]:
+    """Makes pages in fresh contexts of a named size: "phone" (390×844), "desktop" (1280×800)."""
+    contexts: list[Any] = []
+
+    def make(size: str) -> Any:
+        context = chromium.new_context(viewport=SIZES[size], base_url=served)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

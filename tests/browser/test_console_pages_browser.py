@@ -1,4 +1,5 @@
-"""Every main console page fits a 390×844 phone, for a coordinator and a facilitator.
+"""Every main console page fits a 390×844 phone and a 1280×800 screen, for a coordinator
+and a facilitator.
 
 Each page is opened in Chromium, checked for horizontal scrolling and saved as a
 full-page screenshot under test-artifacts/screenshots/ for people to look at.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from smsapp.models import Member
@@ -16,6 +18,7 @@ from smsapp.services.domain.checkins import record_mood
 from tests.browser.browser_helpers import horizontal_overflow, log_in, screenshot
 
 COORDINATOR_PAGES = (  # screenshot name, path, the page's heading, something it must show
+    ("dashboard", "/console/dashboard", "Dashboard", "asked to talk"),
     ("cases", "/console/cases", "Open cases", "asked to talk"),
     ("members", "/console/members", "Members", "Sam"),
     ("groups", "/console/groups", "Groups", "Hope Circle"),
@@ -27,6 +30,7 @@ COORDINATOR_PAGES = (  # screenshot name, path, the page's heading, something it
     ("simulator", "/console/simulator", "Phone simulator", "Member phone"),
 )
 FACILITATOR_PAGES = (
+    ("dashboard", "/console/dashboard", "Dashboard", "asked to talk"),
     ("cases", "/console/cases", "Open cases", "asked to talk"),
     ("members", "/console/members", "Members", "Sam"),
 )
@@ -76,22 +80,28 @@ def _visit_case(page: Page, role: str, case_id: int) -> None:
     assert drawn, "the mood chart was not drawn"
 
 
-def test_coordinator_pages_fit_a_phone(page: Page, world, phones) -> None:
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_coordinator_pages_fit_the_screen(new_page, size: str, world, phones) -> None:
+    page = new_page(size)
     case_id = _a_case_with_moods(world, phones)
     log_in(page, "carol")
+    role = f"coordinator-{size}"
     for name, path, heading, shows in COORDINATOR_PAGES:
-        _visit(page, "coordinator", name, path, heading, shows)
-    _visit_case(page, "coordinator", case_id)
+        _visit(page, role, name, path, heading, shows)
+    _visit_case(page, role, case_id)
     page.goto("/console/flows")
     page.locator("main table a").first.click()
     expect(page.locator("main h1")).to_contain_text("Flow:")
-    _visit(page, "coordinator", "flow-editor", page.url, "Flow:", "Preview")
+    _visit(page, role, "flow-editor", page.url, "Flow:", "Preview")
 
 
-def test_facilitator_pages_fit_a_phone(page: Page, world, phones) -> None:
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_facilitator_pages_fit_the_screen(new_page, size: str, world, phones) -> None:
+    page = new_page(size)
     case_id = _a_case_with_moods(world, phones)
     log_in(page, "alice")
+    role = f"facilitator-{size}"
     for name, path, heading, shows in FACILITATOR_PAGES:
-        _visit(page, "facilitator", name, path, heading, shows)
-    _visit_case(page, "facilitator", case_id)
+        _visit(page, role, name, path, heading, shows)
+    _visit_case(page, role, case_id)
     expect(page.get_by_role("button", name="ACK — I have this")).to_be_visible()

@@ -92,7 +92,7 @@ def test_next_parameter_cannot_redirect_off_site(browser: Any, world: Any) -> No
             "password": __import__("tests.factories").factories.PASSWORD,
         },
     )
-    assert response.headers["Location"].endswith("/console/cases")
+    assert response.headers["Location"].endswith("/console/dashboard")
 
 
 def test_public_helpers_are_exported() -> None:

@@ -20,3 +20,8 @@ def _texts() -> dict[str, dict[str, str]]:
 def text(name: str, language: str = "en", **values: Any) -> str:
     entry = _texts()[name]
     return entry.get(language, entry["en"]).format(**values)
+
+
+def plural(count: int, one: str, other: str) -> str:
+    """ "1 member", "3 members", "0 members": the count with the right form of the noun."""
+    return f"{count} {one if count == 1 else other}"

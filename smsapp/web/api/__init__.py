@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from smsapp.web.api import cases, flows, groups, meetings, members, messages, reports
+from smsapp.web.api import cases, dashboard, flows, groups, meetings, members, messages, reports
 from smsapp.web.api.blueprint import bp
 
-ROUTE_MODULES = (cases, flows, groups, meetings, members, messages, reports)  # routes on bp
+# Modules that add routes to bp.
+ROUTE_MODULES = (cases, dashboard, flows, groups, meetings, members, messages, reports)
 
 
 def register(app: Flask) -> None:

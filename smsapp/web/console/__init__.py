@@ -61,14 +61,17 @@ __all__ = [
 # Our own view modules, imported for the routes they add to console_bp.
 _VIEW_MODULES = (
     "auth",
+    "errors",
+    "dashboard",
     "cases",
     "members",
     "member_page",
     "case_reach",
     "groups",
     "meetings",
-    "settings",
     "messages",
+    "settings",
+    "account",
 )
 # Pages built by others; each may be absent in a given checkout.
 OPTIONAL_MODULES = ("simulator", "flow_editor", "reports", "tokens")
@@ -78,12 +81,13 @@ def register(app: Flask) -> None:
     """Set up login, CSRF and the console blueprint (with optional modules) on `app`."""
     from smsapp.web.console import auth
 
-    for name in _VIEW_MODULES:
-        importlib.import_module(f"smsapp.web.console.{name}")
+    ours = [importlib.import_module(f"smsapp.web.console.{name}") for name in _VIEW_MODULES]
     optional = [m for m in (_optional(name) for name in OPTIONAL_MODULES) if m is not None]
     auth.init_app(app)
     app.register_blueprint(console_bp)
-    for module in optional:
+    for module in [*ours, *optional]:
+        if module is auth:
+            continue
         hook = getattr(module, "register", None)
         if callable(hook):
             hook(app)

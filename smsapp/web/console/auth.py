@@ -66,7 +66,12 @@ def _template_helpers() -> dict[str, Any]:
     from flask_login import current_user
 
     account = current_user if current_user.is_authenticated else None
-    return {"csrf_token": generate_csrf, "account": account, "nav": nav_items(account)}
+    return {
+        "csrf_token": generate_csrf,
+        "account": account,
+        "nav": nav_items(account),
+        "now": runtime().now(),
+    }
 
 
 @console_bp.before_request
@@ -161,7 +166,7 @@ def home() -> Response:
 
     if not current_user.is_authenticated:
         return redirect(url_for("console.login"))
-    return redirect(url_for("console.cases"))
+    return redirect(url_for("console.dashboard_page"))
 
 
 def _safe_next(target: str | None) -> str:
@@ -171,7 +176,7 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if not parts.scheme and not parts.netloc and target.startswith("/console"):
         return target
-    return url_for("console.cases")
+    return url_for("console.dashboard_page")
 
 
 __all__ = ["current_account", "init_app"]

@@ -11,7 +11,10 @@ from flask import Blueprint, abort, g, render_template
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
-from smsapp.models import User
+from smsapp.models import Organisation, User
+from smsapp.services.core.texts import plural
+from smsapp.services.domain.schedule import format_local
+from smsapp.services.domain.schedule.plain import zone_label
 from smsapp.web.runtime import runtime
 
 console_bp = Blueprint(
@@ -159,6 +162,56 @@ def ago(when: Any) -> str:
 def when(value: Any) -> str:
     """A UTC timestamp, short and unambiguous."""
     return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
+
+
+@console_bp.app_template_filter("local")
+def local(value: Any, tz: str | None = None, zone: bool = True) -> str:
+    """An instant as local time, zone named: "Wed 4 Mar, 7:00 PM Chicago time".
+
+    `tz` defaults to the organisation's zone (the zone the people reading it live in)."""
+    if value is None:
+        return ""
+    zone_name = tz or org_tz()
+    text = format_local(value, zone_name)
+    return f"{text} {zone_label(zone_name)}" if zone else text
+
+
+@console_bp.app_template_filter("zone")
+def zone(tz: str) -> str:
+    """ "America/Chicago" -> "Chicago time"."""
+    return zone_label(tz)
+
+
+@console_bp.app_template_filter("percent")
+def percent(value: float | None) -> str:
+    """0.756 -> "76%"; None (nothing to count) -> "–"."""
+    return "–" if value is None else f"{round(value * 100)}%"
+
+
+@console_bp.app_template_filter("duration")
+def duration(minutes: int) -> str:
+    """Minutes as "45 min", "3 h 5 min", "2 d 4 h"."""
+    days, rest = divmod(int(minutes), 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{mins} min"
+
+
+@console_bp.app_template_filter("plural")
+def plural_filter(count: int, one: str, other: str, number: bool = True) -> str:
+    """{{ n|plural("member", "members") }} -> "1 member", "3 members"."""
+    return plural(count, one, other) if number else (one if count == 1 else other)
+
+
+def org_tz() -> str:
+    """The logged-in account's organisation's time zone (cached for the request)."""
+    if "console_org_tz" not in g:
+        org = db().get(Organisation, current_account().organisation_id)
+        g.console_org_tz = org.tz if org is not None else "UTC"
+    return cast(str, g.console_org_tz)
 
 
 def form_error(form: Any, field: str, message: str) -> None:

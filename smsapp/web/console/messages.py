@@ -22,7 +22,6 @@ PAGE = 100
 STATUSES = ("queued", "claimed", "sent", "failed", "cancelled", "inline")
 
 add_nav("Messages", "console.messages", coordinator_only=True)
-add_nav("Opt-outs", "console.opt_outs", coordinator_only=True)
 
 
 @console_bp.get("/messages")

@@ -11,7 +11,6 @@ from flask import abort, flash, redirect, request, url_for
 
 from smsapp.services.domain import api_tokens
 from smsapp.web.console.core import (
-    add_nav,
     console_bp,
     coordinator_required,
     db,
@@ -19,8 +18,6 @@ from smsapp.web.console.core import (
     render_page,
 )
 from smsapp.web.runtime import runtime
-
-add_nav("API tokens", "console.tokens", coordinator_only=True)
 
 
 def _page(new_token: str | None = None) -> str:
