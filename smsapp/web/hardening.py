@@ -3,7 +3,8 @@
 - Security headers (flask-talisman): a Content-Security-Policy without inline script or
   style, frame-ancestors 'none', nosniff, a Referrer-Policy, and HSTS in production.
   TLS ends at the proxy in front of gunicorn, so nothing is redirected here.
-- An id in a URL beyond the database's range is a 404, like an id nobody has.
+- An id in a URL beyond the database's range is a 404, like an id nobody has (JSON
+  under /api/: see web/console/errors.py).
 - A value the database refuses (a NUL byte, a number out of range, a string too long) is
   a 400 naming no value: never a 500.
 """
@@ -16,7 +17,6 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from flask_talisman import Talisman
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from smsapp.config import Settings
@@ -59,7 +59,6 @@ def init_app(app: Flask, settings: Settings) -> None:
         referrer_policy="same-origin",
     )
     app.register_error_handler(DataError, _refused_value)
-    app.register_error_handler(NotFound, _not_found)
     if not settings.proxy_hops:
         app.before_request(_warn_about_an_untrusted_proxy)
 
@@ -70,14 +69,6 @@ def _warn_about_an_untrusted_proxy() -> None:
     if "X-Forwarded-For" in request.headers and not _warned:
         _warned.append(True)
         log.warning("http.proxy_not_trusted", extra={"hint": "set SMSAPP_PROXY_HOPS"})
-
-
-def _not_found(exc: NotFound) -> Any:
-    """An API path no route matches (an id out of range included) answers in JSON, as the
-    API's own 404s do."""
-    if request.path.startswith("/api/"):
-        return jsonify(error="not found"), 404
-    return exc
 
 
 def _refused_value(exc: DataError) -> tuple[Response | str, int]:

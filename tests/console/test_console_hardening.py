@@ -122,7 +122,7 @@ def test_next_with_control_characters_is_ignored(app, world, target):
         data={"email": "carol@example.org", "password": PASSWORD},
     )
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/console/cases")
+    assert response.headers["Location"].endswith("/console/dashboard")
 
 
 def test_values_the_database_cannot_take_are_400_not_500(browser, world, runtime):

@@ -172,7 +172,7 @@ def home() -> Response:
 def _safe_next(target: str | None) -> str:
     """Only same-site paths under /console: never an open redirect."""
     if not target or len(target) > 2000 or not target.isprintable() or "\\" in target:
-        return url_for("console.cases")  # CR/LF would split the Location header
+        return url_for("console.dashboard_page")  # CR/LF would split the Location header
     parts = urlsplit(target)
     if not parts.scheme and not parts.netloc and target.startswith("/console"):
         return target
