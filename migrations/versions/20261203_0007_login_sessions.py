@@ -1,7 +1,7 @@
 """login sessions
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-03 10:37:08.899696
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import smsapp.db_types
 
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
