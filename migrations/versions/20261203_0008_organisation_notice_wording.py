@@ -1,7 +1,7 @@
 """organisation notice wording
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03 10:40:23.247199
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import smsapp.db_types
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
