@@ -202,7 +202,7 @@ def _valid(form: GroupForm, group: Group) -> bool:
     """The form's own checks and the service's, together: every problem shows at once."""
     if not form.is_submitted():
         return False
-    ok = form.validate()
+    ok = bool(form.validate())
     for field, message in group_service.problems_of(db(), group, _input(form)):
         if not getattr(form, field).errors:
             form_error(form, field, message)
