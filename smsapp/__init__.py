@@ -40,7 +40,17 @@ def create_app(settings: Settings | None = None, *, web: bool = True, **parts: A
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     if web:
         _register_web(app)
+        if settings.production:
+            _warm_risk_screen()
     return app
+
+
+def _warm_risk_screen() -> None:
+    """Start building the risk screen's lexicon (a few seconds: simplemma's dictionaries
+    are read once), so the first text a web process answers rarely waits for it."""
+    from smsapp.services.domain.risk.lexicon import warm_in_background
+
+    warm_in_background()
 
 
 def _register_web(app: Flask) -> None:

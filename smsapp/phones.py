@@ -88,3 +88,13 @@ def _invalid_message(text: str) -> str:
 
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdecimal())
+
+
+def region_of(raw: str) -> str | None:
+    """The country (ISO 3166 alpha-2) an E.164 number belongs to, if it can be told."""
+    try:
+        parsed = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException:
+        return None
+    region = phonenumbers.region_code_for_number(parsed)
+    return region if region and region != "ZZ" else None

@@ -76,6 +76,9 @@ class Group(Base):
     sandbox: Mapped[bool] = mapped_column(default=False)
     # Members who join by texting JOIN CODE wait for a coordinator's approval.
     requires_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The group's own crisis resources (None: the organisation's, then its country's).
+    crisis_text_en: Mapped[str | None] = mapped_column(Text)
+    crisis_text_es: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
 
     organisation: Mapped[Organisation] = relationship(back_populates="groups")

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from smsapp.services.conversation import flow_actions, scheduled_fires, timer_handlers
+from smsapp.services.conversation import (
+    flow_actions,
+    safety_check,
+    scheduled_fires,
+    timer_handlers,
+)
 from smsapp.services.domain import auto_resume, checkins, rsvps
 from smsapp.services.domain.escalation import handlers as escalation_handlers
 
@@ -19,6 +24,7 @@ REGISTERING_MODULES: tuple[ModuleType, ...] = (
     rsvps,
     escalation_handlers,
     flow_actions,
+    safety_check,
     scheduled_fires,
     timer_handlers,
 )

@@ -10,7 +10,7 @@ from tests.safety.safety_helpers import CRISIS, assert_private, cases, member, s
 
 def _is_crisis_reply(reply: str | None) -> bool:
     text = reply or ""
-    return "automated" in text and "988" in text and "741741" in text
+    return "automated" in text and "988" in text and "911" in text
 
 
 def test_checkin_reply_with_crisis_language_gets_resources_and_still_records_the_mood(
@@ -77,7 +77,7 @@ def test_paused_and_opted_out_members_still_get_resources(phones, runtime, world
     phones.text("sam", "PAUSE")
     phones.text("maria", "STOP")
     assert _is_crisis_reply(phones.text("sam", CRISIS))
-    assert "automático" in phones.text("maria", "ya no puedo más, quiero morir")
+    assert "automatizado" in phones.text("maria", "ya no puedo más, quiero morir")
     assert len(cases(runtime)) == 2
     phones.drain()
     assert len(phones.received("alice")) == 2 and phones.received("bob") == []
@@ -100,9 +100,29 @@ def test_organisation_crisis_text_per_language(phones, runtime, world):
         org.crisis_text_es = "Llama a la línea Harbor 555-0100 o al 988."
         s.commit()
     english = phones.text("sam", CRISIS)
-    assert "Harbor warmline" in english and "741741" not in english
+    assert "Harbor warmline" in english and "911" not in english
     spanish = phones.text("maria", "ya no puedo más, quiero morir")
-    assert "línea Harbor" in spanish and "automático" in spanish and "Avisamos" in spanish
+    assert "línea Harbor" in spanish and "automatizado" in spanish and "Avisamos" in spanish
+
+
+def test_a_gb_member_gets_uk_resources_and_no_us_number(phones, runtime, world):
+    with runtime.session() as s:
+        s.get(Organisation, world.org.id).country = "GB"
+        s.commit()
+    reply = phones.text("lee", "I want to kill myself")
+    assert "116 123" in reply and "999" in reply and "Samaritans" in reply
+    for us_number in ("988", "911", "741741"):
+        assert us_number not in reply
+    assert "A facilitator has been alerted." in reply
+    spanish = phones.text("maria", "quiero morir")
+    assert "116 123" in spanish and "999" in spanish and "988" not in spanish
+
+
+def test_a_us_member_gets_988(phones, runtime, world):
+    reply = phones.text("sam", "I want to kill myself")
+    assert "988" in reply and "911" in reply and "116 123" not in reply
+    spanish = phones.text("maria", "quiero morir")
+    assert "988" in spanish and "marcar 2" in spanish
 
 
 def test_automation_stays_paused_until_done(phones, runtime, world):

@@ -11,7 +11,7 @@ from smsapp.models import Case, Member, Timer
 from smsapp.sandbox import simulator, timeline
 from smsapp.sandbox.routing import sandbox_transport
 
-CRISIS = "I can't do this anymore"
+CRISIS = "I can't do this anymore, I want to end it all"
 
 
 def _sandbox(runtime, world, **kwargs):

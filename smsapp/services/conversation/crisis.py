@@ -1,4 +1,5 @@
-"""A positive risk screen: resources at once, an urgent case, the member's automation paused.
+"""The risk screen on every text: a crisis gets resources at once, an urgent case and the
+member's automation paused; distress without a clear risk signal gets a safety check.
 
 Nothing here waits on Redis, quiet hours, pauses, opt-out state or an open flow: the
 reply is the webhook's own answer, and the case's texts are urgent outbox rows.
@@ -12,8 +13,12 @@ from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
-from smsapp.models import Member, Organisation, User
+from smsapp.models import Group, Member, Organisation, User
+from smsapp.phones import region_of
+from smsapp.services.conversation import safety_check
+from smsapp.services.conversation.safety_check import Screened
 from smsapp.services.core import consent, directory, keywords
+from smsapp.services.core.crisis_resources import crisis_reply
 from smsapp.services.core.texts import text
 from smsapp.services.domain import escalation
 from smsapp.services.domain.risk import Lexicon, RiskResult, load_lexicon, screen
@@ -27,6 +32,36 @@ def _lexicon(extra: str) -> Lexicon:
     return load_lexicon([extra] if extra.strip() else [])
 
 
+def respond(
+    session: Session,
+    phone: str,
+    body: str,
+    member: Member | None,
+    now: datetime,
+    *,
+    organisation: Organisation | None,
+    staff: User | None = None,
+) -> Screened:
+    """Screen a text: the crisis reply and an urgent case, a safety check, or nothing.
+
+    `organisation` owns the texted number (None: nobody does; the resources are still
+    given). Staff commands (``DONE 4 she is safe now``) describe members and are not
+    screened; anything else from staff that screens positive gets the resources, without
+    a case. A sender the organisation does not know gets one open case per organisation.
+    Only members get a safety check (someone must be there to follow it up).
+    """
+    if staff is not None and _is_staff_command(body):
+        return Screened()
+    org = organisation
+    result = screen(body, _lexicon(org.lexicon_extra if org else ""))
+    if result.positive:
+        reply = _crisis(session, phone, body, member, staff, org, result, now)
+        return Screened(reply, crisis=True)
+    if member is None or member.status in ("opted_out", "erased"):
+        return Screened()
+    return safety_check.respond(session, org, member, body, result, now)
+
+
 def screen_and_respond(
     session: Session,
     phone: str,
@@ -37,44 +72,36 @@ def screen_and_respond(
     organisation: Organisation | None,
     staff: User | None = None,
 ) -> str | None:
-    """The crisis reply if the text screens positive, else None.
+    """The crisis reply if the text screens positive, else None (no safety check)."""
+    screened = respond(session, phone, body, member, now, organisation=organisation, staff=staff)
+    return screened.reply if screened.crisis else None
 
-    `organisation` owns the texted number (None: nobody does; the resources are still
-    given). Staff commands (``DONE 4 she is safe now``) describe members and are not
-    screened; anything else from staff that screens positive gets the resources, without
-    a case. A sender the organisation does not know gets one open case per organisation.
-    """
-    if staff is not None and _is_staff_command(body):
-        return None
-    org = organisation
-    result = screen(body, _lexicon(org.lexicon_extra if org else ""))
-    if not result.positive:
-        return None
+
+def _crisis(
+    session: Session,
+    phone: str,
+    body: str,
+    member: Member | None,
+    staff: User | None,
+    org: Organisation | None,
+    result: RiskResult,
+    now: datetime,
+) -> str:
     language = member.language if member else (result.language or "en")
     if staff is not None:
         return crisis_reply(org, language, reachable=False)
+    if org is None:  # a number nobody owns: the sender's country, no case
+        return crisis_reply(None, language, reachable=False, country=region_of(phone))
     stranger = directory.phone_hash(phone) if member is None else None
     reachable = _escalate(session, org, member, stranger, result, now)
-    reply = crisis_reply(org, language, reachable)
+    group = session.get(Group, member.group_id) if member and member.group_id else None
+    reply = crisis_reply(org, language, reachable, group)
     if member is not None:
+        safety_check.close(session, member, "crisis", now)
         member.automation_paused = True
         member.updated_at = now
         reply = _honour_stop(session, member, body, reply, org, now)
     return reply
-
-
-def crisis_reply(org: Organisation | None, language: str, reachable: bool) -> str:
-    """Automated, resources first, no method detail; 'alerted' only when someone is reachable."""
-    custom = None
-    if org is not None:
-        custom = org.crisis_text_es if language == "es" else org.crisis_text_en
-    parts = [
-        text("crisis_intro", language),
-        (custom or "").strip() or text("crisis_default", language),
-    ]
-    if reachable:
-        parts.append(text("crisis_alerted", language))
-    return " ".join(parts)
 
 
 def _escalate(

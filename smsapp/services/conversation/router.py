@@ -86,20 +86,22 @@ def route(
     )
     sender = budgets.Sender(org.id, directory.phone_hash(phone), member is not None or bool(user))
     was_opted_out = member is not None and member.status == "opted_out"
-    crisis_reply = crisis.screen_and_respond(
-        session, phone, body, member, now, organisation=org, staff=user
-    )
-    rest, kind = _route_rest(session, line, sender, phone, body, member, user, now)
+    screened = crisis.respond(session, phone, body, member, now, organisation=org, staff=user)
     outcome = Outcome(
-        reply=rest,
+        reply=screened.reply,
         member_id=member.id if member else None,
         user_id=user.id if user else None,
         organisation_id=org.id,
-        reply_kind=kind,
+        reply_kind=budgets.SAFETY,
     )
-    if crisis_reply is not None:
+    if screened.consumed:  # an answer to a safety check: nothing else reads it
+        return outcome
+    rest, kind = _route_rest(session, line, sender, phone, body, member, user, now)
+    if screened.reply is None:
+        outcome.reply, outcome.reply_kind = rest, kind
+    if screened.crisis:
         outcome.crisis, outcome.reply_kind = True, budgets.CRISIS
-        outcome.reply = crisis_reply
+        outcome.reply = screened.reply
         if not budgets.allows(session, sender, budgets.CRISIS, now):
             # Resources went out minutes ago; a STOP in this text is still confirmed.
             just_stopped = member is not None and member.status == "opted_out"
@@ -107,7 +109,8 @@ def route(
                 _stop_confirmation(member, org) if just_stopped and not was_opted_out else None
             )
         return outcome
-    if outcome.reply is not None and not budgets.allows(session, sender, kind or "", now):
+    allowed = budgets.allows(session, sender, outcome.reply_kind or "", now)
+    if outcome.reply is not None and not allowed:
         outcome.reply = None
     return outcome
 

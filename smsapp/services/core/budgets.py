@@ -34,6 +34,7 @@ JOIN = "join"
 STRANGER = "stranger"  # anything answered to a sender the organisation does not know
 UNOWNED = "unowned"  # a text to a number no organisation owns
 FLOW = "flow"  # answers inside a flow: each wait re-asks a bounded number of times
+SAFETY = "safety"  # the safety check's question and its answers (members only)
 ALWAYS = {COMPLIANCE}  # an opt-out is confirmed exactly once by its own rule
 
 
@@ -50,7 +51,7 @@ def allows(session: Session, sender: Sender, kind: str, now: datetime) -> bool:
     """True when the sender may get an automated answer of this kind now."""
     if kind == CRISIS:
         return _given(session, sender, now - CRISIS_EVERY, [CRISIS]) == 0
-    if (kind in ALWAYS or kind == FLOW) and sender.known:
+    if (kind in ALWAYS or kind in (FLOW, SAFETY)) and sender.known:
         return True
     if not sender.known:
         return _given(session, sender, now - HOUR, exclude=[CRISIS]) < STRANGER_REPLIES_PER_HOUR

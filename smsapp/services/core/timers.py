@@ -18,6 +18,7 @@ CLAIM_LEASE = timedelta(minutes=5)
 KIND_QUEUE = {
     "escalation_step": "urgent",
     "wait_timeout": "default",
+    "safety_check": "default",
     "meeting_notice": "default",
     "reminder": "bulk",
     "checkin": "bulk",

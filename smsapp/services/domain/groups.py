@@ -10,7 +10,8 @@ from datetime import datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from smsapp.models import Group, Member, Timer, User
+from smsapp.models import Group, Member, Organisation, Timer, User
+from smsapp.services.core import crisis_resources as resources
 from smsapp.services.core import timers
 from smsapp.services.domain.escalation import policy
 from smsapp.services.domain.escalation.policy import LevelSpec
@@ -22,6 +23,7 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9]{6,20}$")
 # Generated codes: 8 characters without look-alikes (0/O, 1/I/L): 31**8, about 8.5e11.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+MAX_CRISIS_TEXT = 600
 
 
 class GroupError(ValueError):
@@ -43,10 +45,20 @@ class GroupInput:
     tz: str
     facilitator_ids: tuple[int, ...] = ()
     requires_approval: bool = False
+    # The group's own crisis resources; None leaves them as they are, "" clears them.
+    crisis_text_en: str | None = None
+    crisis_text_es: str | None = None
 
 
 def create_group(session: Session, organisation_id: int, data: GroupInput, now: datetime) -> Group:
-    """A new group with the default escalation policy (its facilitators, then on call)."""
+    """A new group with the default escalation policy (its facilitators, then on call).
+
+    Refused while a member of it could not be given real crisis resources: the
+    organisation's country has no built-in entry and the organisation wrote none.
+    """
+    org = session.get(Organisation, organisation_id)
+    if org is not None and not resources.can_go_live(org):
+        raise GroupError(resources.missing_resources_message(org))
     group = Group(organisation_id=organisation_id, code="", name="", tz="UTC", created_at=now)
     _apply(session, group, organisation_id, data)
     session.add(group)
@@ -150,6 +162,17 @@ def _apply(session: Session, group: Group, organisation_id: int, data: GroupInpu
     group.code = data.code.strip().upper()
     group.name = data.name.strip()[:120]
     group.requires_approval = data.requires_approval
+    _apply_crisis_texts(group, data)
+
+
+def _apply_crisis_texts(group: Group, data: GroupInput) -> None:
+    for field in ("crisis_text_en", "crisis_text_es"):
+        value = getattr(data, field)
+        if value is None:
+            continue
+        if len(value) > MAX_CRISIS_TEXT:
+            raise GroupError(f"at most {MAX_CRISIS_TEXT} characters", field)
+        setattr(group, field, value.strip() or None)
 
 
 def _set_facilitators(session: Session, group: Group, user_ids: tuple[int, ...]) -> None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from smsapp.models import Organisation
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smsapp.models import Group, Organisation
+from smsapp.services.core import crisis_resources as resources
 from smsapp.services.domain.schedule import validate_org_quiet_hours
 
 MAX_CRISIS_TEXT = 600
@@ -42,8 +46,12 @@ def current(org: Organisation) -> OrgSettings:
     )
 
 
-def update(org: Organisation, values: OrgSettings) -> None:
-    """Apply all settings at once, or none: quiet hours may widen but never shrink."""
+def update(session: Session, org: Organisation, values: OrgSettings) -> None:
+    """Apply all settings at once, or none: quiet hours may widen but never shrink.
+
+    An organisation in a country without built-in crisis resources cannot empty its own
+    text while a live group exists: its members would get no number to call.
+    """
     try:
         hours = validate_org_quiet_hours(values.quiet_start.strip(), values.quiet_end.strip())
     except ValueError as exc:
@@ -57,7 +65,28 @@ def update(org: Organisation, values: OrgSettings) -> None:
     org.name = values.name.strip()
     org.program_name = values.program_name.strip()
     org.help_contact = values.help_contact.strip()
-    # Empty crisis text means "use the built-in resources", which are never empty.
+    # Empty crisis text means "use the country's built-in resources".
     org.crisis_text_en = values.crisis_text_en.strip() or None
     org.crisis_text_es = values.crisis_text_es.strip() or None
+    if _would_lose_resources(session, org, values):
+        raise SettingsError(
+            f"there are no built-in crisis resources for country {org.country!r} and groups "
+            "are live: write the crisis resources in at least one language",
+            "crisis_text_en",
+        )
     org.quiet_start, org.quiet_end = hours.start, hours.end
+
+
+def _would_lose_resources(session: Session, org: Organisation, values: OrgSettings) -> bool:
+    if resources.for_country(org.country) is not None:
+        return False
+    if values.crisis_text_en.strip() or values.crisis_text_es.strip():
+        return False
+    live = select(Group.id).where(Group.organisation_id == org.id, Group.sandbox.is_(False))
+    return session.scalar(live.limit(1)) is not None
+
+
+def default_replies(org: Organisation) -> dict[str, str | None]:
+    """Per language, the built-in resources text this organisation's country gets (None:
+    no entry), for the settings page to show what is sent when a box is left empty."""
+    return {lang: resources.default_text(org, lang) for lang in resources.LANGUAGES}

@@ -65,6 +65,14 @@ class GroupForm(FlaskForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+    crisis_text_en = TextAreaField(
+        "This group's crisis resources (English; empty: the organisation's)",
+        validators=[Length(max=600)],
+    )
+    crisis_text_es = TextAreaField(
+        "This group's crisis resources (Spanish; empty: the organisation's)",
+        validators=[Length(max=600)],
+    )
 
 
 class SettingsForm(FlaskForm):

@@ -7,8 +7,9 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
-from smsapp.models import Group, PolicyLevel, User
+from smsapp.models import Group, Organisation, PolicyLevel, User
 from smsapp.models.escalations import LEVEL_TARGETS
+from smsapp.services.core.crisis_resources import crisis_reply
 from smsapp.services.domain import groups as group_service
 from smsapp.services.domain import visibility
 from smsapp.services.domain.escalation import PolicyError
@@ -219,10 +220,26 @@ def _form(group: Group | None = None) -> GroupForm:
     data = None
     if group is not None:
         ids = [u.id for u in group_service.facilitators_of(db(), group)]
-        data = {"code": group.code, "name": group.name, "tz": group.tz, "facilitator_ids": ids}
+        data = {
+            "code": group.code,
+            "name": group.name,
+            "tz": group.tz,
+            "facilitator_ids": ids,
+            "crisis_text_en": group.crisis_text_en or "",
+            "crisis_text_es": group.crisis_text_es or "",
+        }
     form = GroupForm(data=data)
     form.facilitator_ids.choices = [(u.id, u.name) for u in _people() if u.role == "facilitator"]
+    _describe_crisis_fields(form, group)
     return form
+
+
+def _describe_crisis_fields(form: GroupForm, group: Group | None) -> None:
+    """Under each crisis box, the whole reply a member of this group in crisis is sent."""
+    org = db().get(Organisation, current_account().organisation_id)
+    for lang, f in (("en", form.crisis_text_en), ("es", form.crisis_text_es)):
+        sent = crisis_reply(org, lang, reachable=True, group=group)
+        f.description = f"A member of this group in crisis is sent now: “{sent}”"
 
 
 def _input(form: GroupForm) -> group_service.GroupInput:
@@ -231,4 +248,6 @@ def _input(form: GroupForm) -> group_service.GroupInput:
         name=form.name.data or "",
         tz=form.tz.data or "",
         facilitator_ids=tuple(form.facilitator_ids.data or ()),
+        crisis_text_en=form.crisis_text_en.data or "",
+        crisis_text_es=form.crisis_text_es.data or "",
     )

@@ -13,8 +13,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from smsapp.models import Case, CaseEvent, Member, Organisation, OutboxMessage, Timer, User
+from smsapp.models import (
+    Case,
+    CaseEvent,
+    Group,
+    Member,
+    Organisation,
+    OutboxMessage,
+    Timer,
+    User,
+)
 from smsapp.services.core import timers
+from smsapp.services.core.crisis_resources import crisis_reply
 from smsapp.services.domain.escalation import texts
 from smsapp.services.domain.escalation.notify import (
     case_link,
@@ -300,17 +310,17 @@ def _exhausted(session: Session, case: Case, now: datetime) -> None:
 
 
 def _resend_resources(session: Session, case: Case, now: datetime) -> None:
-    from smsapp.services.conversation import crisis
     from smsapp.services.core import outbox
 
     member = session.get(Member, case.member_id) if case.member_id else None
     if member is None or not member.phone:
         return
     org = session.get(Organisation, case.organisation_id)
+    group = session.get(Group, member.group_id) if member.group_id else None
     outbox.queue_message(
         session,
         to=member.phone,
-        body=crisis.crisis_reply(org, member.language, reachable=False),
+        body=crisis_reply(org, member.language, reachable=False, group=group),
         kind="crisis",
         key=f"case:{case.id}:resources",
         now=now,

@@ -1,179 +1,266 @@
-"""Crisis lexicon: data files parsed, validated and compiled for fast matching.
+"""Crisis lexicon: data files parsed, validated and compiled into RE2 sets over lemmas.
 
-A lexicon file (YAML) looks like::
+A lexicon file (YAML, one language) looks like::
 
     language: en
-    emoji: {"💊": pills}            # emoji -> word, applied before folding
-    variants: {to: ["2"]}          # extra spellings accepted wherever a word appears
-    distress: ["hopeless"]         # context cues: never flag alone
+    keep: [not, dont, me]               # words never lemmatised ("dont" is not "do")
+    shorthand: {kms: kill myself}       # a token standing for words (this language)
+    spellings: {to: ["2"]}              # other spellings of a word, wherever phrases use it
+    emoji: {"💊": pill}                  # an emoji standing for words
+    sets: {pills: [pill, tablet, meds]} # named alternatives, used as {pills}
+    negation: [not, never]              # words that negate what follows
+    bridge: [going, to, really]         # words a negation reaches across
+    hyperbole: ["dead tired"]           # phrases that clear a crisis phrase they overlap
+    trivial: ["this exam"]              # everyday context: an alarm becomes a check
+    jest: [lol]                         # with trivial context, no alarm at all
+    distress: ["no hope"]               # a caring safety check, never an alarm alone
+    after_negation: ["think about it"]  # an alarm only after a negated crisis phrase
     categories:
-      suicidal:
-        strong: ["(want|wanna) to? die"]   # flag on their own
-        weak: []                           # flag only with distress or another hit
-        regex: []                          # raw regexes over folded text, strong
+      wish_dead:
+        strong: ["want to die"]         # an alarm on their own
+        weak: ["goodbye everyone"]      # an alarm next to distress or another weak one
+        hint: ["rope"]                  # an alarm next to distress or a weak one
 
-Phrase syntax, word by word: ``(a|b c)`` alternatives, a trailing ``?`` makes a word
-or group optional, ``word*`` matches any word starting with ``word``, ``...`` skips up
-to five words, ``<n>`` matches a number and ``$`` the end of the message.
+Phrase syntax, word by word: ``(a|b c)`` alternatives, a trailing ``?`` makes a word or
+group optional, ``{set}`` any entry of a set, ``word*`` any word starting with
+``word``, ``...`` skips up to five words within a clause, ``<n>`` a number, ``<big>`` a
+number of ten or more, ``^`` / ``$`` the start / end of a clause, ``^^`` / ``$$`` of the
+whole message. Every word is lemmatised the way messages are,
+so "take all my pills" also matches "took all of my pill" written as "took all my
+pills" — tenses, plurals and inflections need no lists. Patterns compile to RE2 (linear
+time whatever an organisation writes).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import re2
 import yaml
 
-from smsapp.services.domain.risk.normalise import fold, fold_word
+from smsapp.services.domain.risk import taxonomy
+from smsapp.services.domain.risk.morphology import LANGUAGES, Morphology, build_morphology
+from smsapp.services.domain.risk.normalise import BOUNDARY, fold
+from smsapp.services.domain.risk.phrases import Compiler, phrase_words
 
-DATA_DIR = Path(__file__).resolve().parents[3] / "data" / "risk"  # smsapp/data/risk
+DATA_DIR = Path(__file__).resolve().parents[3] / "data" / "risk"
 BUILTIN_FILES = ("en.yaml", "es.yaml")
-DISTRESS = "distress"
-NUMBER = "<n>"
-END = "$"
+_LISTS = (
+    "keep",
+    "negation",
+    "bridge",
+    "hyperbole",
+    "trivial",
+    "jest",
+    "distress",
+    "after_negation",
+)
+_TOP_KEYS = {"language", "shorthand", "spellings", "emoji", "sets", "categories", *_LISTS}
+_CATEGORY_KEYS = {"strong", "weak", "hint"}
+# Cue kinds: not crisis categories, but phrases the decision reads.
+CUES = ("hyperbole", "trivial", "jest", "distress", "after_negation")
 
-_TOP_KEYS = {"language", "emoji", "variants", "distress", "categories"}
-_CATEGORY_KEYS = {"strong", "weak", "regex"}
-_NAME = re.compile(r"[a-z][a-z_]{1,30}")
-_SLOT = re.compile(r"\(([^()]*)\)(\?)?|([^\s()]+)")
-_GAP = r"(?:[a-z0-9]+ ){0,5}"
+
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit booleans: in a word list, "no" and "on" are words."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+STRONG, WEAK, HINT = "strong", "weak", "hint"
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One compiled phrase; ``category`` is ``distress`` for context cues."""
+    """One compiled phrase: a crisis category (or a cue kind) and how it counts: strong
+    alone; weak next to distress or another weak phrase or a hint; a hint (a bare means
+    word such as "rope") only next to distress or a weak phrase."""
 
-    pattern: re.Pattern[str]
     category: str
-    strong: bool
+    kind: str
     language: str
+
+    @property
+    def strong(self) -> bool:
+        return self.kind == STRONG
 
 
 @dataclass
-class _Index:
-    by_word: dict[str, list[Rule]] = field(default_factory=dict)
-    by_prefix: dict[str, list[Rule]] = field(default_factory=dict)
-    floating: list[Rule] = field(default_factory=list)
+class _Source:
+    where: str
+    language: str
+    data: dict[str, Any]
+
+
+@dataclass
+class Language:
+    """Everything compiled for one language."""
+
+    name: str
+    morphology: Morphology
+    rules: list[Rule] = field(default_factory=list)
+    patterns: list[Any] = field(default_factory=list)  # re2 patterns, same order as rules
+    matcher: Any = None  # re2.Set over every pattern
+    shorthand: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    negation: frozenset[str] = frozenset()
+    bridge: frozenset[str] = frozenset()
 
 
 class Lexicon:
-    """Compiled rules for every language; safe to share between threads."""
+    """Compiled rules for every language; read-only once built, safe to share."""
 
-    def __init__(self, rules: Iterable[tuple[Rule, frozenset[str] | None]], emoji: dict[str, str]):
+    def __init__(self, languages: dict[str, Language], emoji: dict[str, str]) -> None:
+        self.languages = languages
         self.emoji = emoji
-        self._index = _Index()
-        self._searched: list[Rule] = []
-        for rule, starts in rules:
-            self._add(rule, starts)
-        self._prefix_lengths = sorted({len(p) for p in self._index.by_prefix})
-        # Cheap pre-check so most tokens skip the prefix lookups entirely.
-        self._prefix_heads = {p[:3] for p in self._index.by_prefix}
 
     def __repr__(self) -> str:
         # Never print the phrases themselves: a lexicon object may end up in a log line.
-        return f"<Lexicon {len(self._index.by_word)} start words>"
-
-    def _add(self, rule: Rule, starts: frozenset[str] | None) -> None:
-        if starts is None:
-            self._searched.append(rule)
-            return
-        for start in starts:
-            if start.endswith("*"):
-                self._index.by_prefix.setdefault(start[:-1], []).append(rule)
-            else:
-                self._index.by_word.setdefault(start, []).append(rule)
-
-    def scan(self, folded: str) -> list[Rule]:
-        """Return the rules that match folded text, in order of position."""
-        padded = folded + " "
-        hits = [rule for rule in self._searched if rule.pattern.search(padded)]
-        pos = 0
-        for token in folded.split(" "):
-            for rule in self._candidates(token):
-                if rule.pattern.match(padded, pos):
-                    hits.append(rule)
-            pos += len(token) + 1
-        return hits
-
-    def _candidates(self, token: str) -> list[Rule]:
-        found = self._index.by_word.get(token, [])
-        if token[:3] not in self._prefix_heads:
-            return found
-        for length in self._prefix_lengths:
-            if length > len(token):
-                break
-            more = self._index.by_prefix.get(token[:length])
-            if more:
-                found = found + more
-        return found
+        counts = {name: len(lang.rules) for name, lang in self.languages.items()}
+        return f"<Lexicon rules={counts}>"
 
 
-def _words_regex(alternative: str, variants: Mapping[str, list[str]]) -> tuple[str, set[str]]:
-    """Compile one space-separated alternative; return its regex and possible first words."""
-    parts: list[str] = []
-    first: set[str] = set()
-    for i, word in enumerate(alternative.split()):
-        if word == END:
-            regex, starts = "$", {NUMBER}
-        elif word == NUMBER:
-            regex, starts = "[0-9]+", {NUMBER}
-        elif word.endswith("*"):
-            stem = fold_word(word[:-1])
-            regex, starts = re.escape(stem) + "[a-z0-9]*", {stem + "*"}
-        else:
-            folded = fold_word(word)
-            spellings = [folded, *variants.get(folded, [])]
-            regex = "(?:" + "|".join(re.escape(s) for s in spellings) + ")"
-            starts = {s.split(" ")[0] for s in spellings}
-        if not stem_ok(regex):
-            raise ValueError(f"word {word!r} is empty after normalising")
-        parts.append(regex if word == END else regex + " ")
-        if i == 0:
-            first = starts
-    return "".join(parts), first
+def parse_source(text: str, where: str) -> _Source:
+    """Parse and validate one lexicon YAML document (errors name the document)."""
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{where}: not valid YAML ({exc})") from exc
+    data = _expect(data, dict, where)
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}; allowed {sorted(_TOP_KEYS)}")
+    language = str(_expect(data.get("language"), str, f"{where}: language")).strip().lower()
+    if language not in LANGUAGES:
+        raise ValueError(f"{where}: language must be one of {list(LANGUAGES)}")
+    for key in _LISTS:
+        _string_list(data.get(key), f"{where}: {key}")
+    for key in ("shorthand", "spellings", "emoji", "sets"):
+        _expect(data.get(key) or {}, dict, f"{where}: {key}")
+    categories = _expect(data.get("categories") or {}, dict, f"{where}: categories")
+    for name, body in categories.items():
+        _check_category(str(name), body, f"{where}: categories.{name}")
+    return _Source(where, language, data)
 
 
-def stem_ok(regex: str) -> bool:
-    """True when a word compiled to something that can match a non-empty word."""
-    return regex not in ("(?:)", "[a-z0-9]*")
+def _check_category(name: str, body: Any, where: str) -> None:
+    if taxonomy.canonical(name) is None:
+        raise ValueError(f"{where}: unknown category; use one of {list(taxonomy.CRISIS)}")
+    body = _expect(body, dict, where)
+    unknown = set(body) - _CATEGORY_KEYS
+    if unknown:
+        raise ValueError(
+            f"{where}: unknown keys {sorted(unknown)}; allowed {sorted(_CATEGORY_KEYS)}"
+        )
+    for key in _CATEGORY_KEYS:
+        _string_list(body.get(key), f"{where}.{key}")
 
 
-def compile_phrase(
-    phrase: str, variants: Mapping[str, list[str]]
-) -> tuple[str, frozenset[str] | None]:
-    """Compile phrase syntax to a regex and the words it can start with (None: anywhere)."""
-    if phrase.count("(") != phrase.count(")"):
-        raise ValueError(f"unbalanced parentheses in {phrase!r}")
-    regex: list[str] = []
-    starts: set[str] | None = set()
-    open_start = True  # still collecting possible first words
-    for match in _SLOT.finditer(phrase):
-        group, optional_group, plain = match.groups()
-        optional = bool(optional_group) or (plain is not None and plain.endswith("?"))
-        if plain == "...":
-            regex.append(_GAP)
-            starts = None if open_start else starts
-            open_start = False
-            continue
-        alternatives = group.split("|") if group is not None else [plain.rstrip("?")]
-        if any(not alt.strip() for alt in alternatives):
-            raise ValueError(f"empty alternative in {phrase!r}")
-        compiled = [_words_regex(alt, variants) for alt in alternatives]
-        body = "(?:" + "|".join(r for r, _ in compiled) + ")"
-        regex.append(body + "?" if optional else body)
-        if open_start and starts is not None:
-            slot_starts = set().union(*(s for _, s in compiled))
-            starts = None if NUMBER in slot_starts else starts | slot_starts
-            open_start = optional
-    if not regex:
-        raise ValueError("empty phrase")
-    if open_start:
-        raise ValueError(f"phrase {phrase!r} has only optional words")
-    return "".join(regex), (frozenset(starts) if starts is not None else None)
+def build_lexicon(sources: Sequence[tuple[str, str]]) -> Lexicon:
+    """Compile (where, yaml text) documents into one lexicon."""
+    parsed = [parse_source(text, where) for where, text in sources]
+    shorthand = {lang: _shorthand([s for s in parsed if s.language == lang]) for lang in LANGUAGES}
+    emoji = {str(k): fold(str(v)) for s in parsed for k, v in (s.data.get("emoji") or {}).items()}
+    keep = {fold(w) for s in parsed for w in s.data.get("keep") or ()}
+    words = {lang: set(keep) for lang in LANGUAGES}
+    for source in parsed:
+        words[source.language] |= _words_of(source, shorthand[source.language])
+    for lang in LANGUAGES:  # phrase errors first: reading word forms takes a second
+        mine = [s for s in parsed if s.language == lang]
+        _compile_language(Language(lang, Morphology()), mine, shorthand[lang])
+    morphology = build_morphology(words, keep, fold)
+    languages = {lang: Language(lang, morphology[lang]) for lang in LANGUAGES}
+    for lang in LANGUAGES:
+        mine = [s for s in parsed if s.language == lang]
+        languages[lang].shorthand = shorthand[lang]
+        _compile_language(languages[lang], mine, shorthand[lang])
+    return Lexicon(languages, emoji)
+
+
+def _shorthand(parsed: list[_Source]) -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for source in parsed:
+        for key, value in (source.data.get("shorthand") or {}).items():
+            folded = fold(str(key))
+            if not folded or " " in folded:
+                raise ValueError(f"{source.where}: shorthand {key!r} must be one word")
+            table[folded] = tuple(fold(str(value)).split())
+    return table
+
+
+def _words_of(source: _Source, shorthand: dict[str, tuple[str, ...]]) -> set[str]:
+    """Every plain word the document's phrases use (to collect their word forms)."""
+    texts: list[str] = []
+    for key in _LISTS:
+        texts += source.data.get(key) or []
+    for values in (source.data.get("sets") or {}).values():
+        texts += _string_list(values, f"{source.where}: sets")
+    for body in (source.data.get("categories") or {}).values():
+        for key in _CATEGORY_KEYS:
+            texts += body.get(key) or []
+    found: set[str] = set()
+    for text in texts:
+        for word in phrase_words(text):
+            found.update(shorthand.get(word, (word,)))
+    return found
+
+
+def _compile_language(language: Language, sources: list[_Source], shorthand: Any) -> None:
+    sets: dict[str, list[str]] = {}
+    for source in sources:
+        for name, values in (source.data.get("sets") or {}).items():
+            sets.setdefault(str(name), []).extend(values)
+    spellings: dict[str, list[str]] = {}
+    for source in sources:
+        for word, values in (source.data.get("spellings") or {}).items():
+            extra = _string_list([str(v) for v in values or []], f"{source.where}: spellings")
+            spellings.setdefault(fold(str(word)), []).extend(fold(v) for v in extra if fold(v))
+    compiler = Compiler(language.morphology, shorthand, sets, spellings)
+    lemma = language.morphology.lemma
+    language.negation = frozenset(
+        lemma(fold(w)) for s in sources for w in s.data.get("negation") or ()
+    )
+    language.bridge = frozenset(lemma(fold(w)) for s in sources for w in s.data.get("bridge") or ())
+    matcher = re2.Set.SearchSet(_set_options())
+    for source in sources:
+        for category, kind, phrase in _entries(source):
+            try:
+                regex = compiler.compile(phrase)
+                pattern = re2.compile(regex)
+            except (ValueError, re2.error) as exc:
+                raise ValueError(f"{source.where}: {category}: {phrase!r}: {exc}") from exc
+            if matcher.Add(regex) != len(language.rules):
+                raise ValueError(f"{source.where}: {category}: {phrase!r}: not accepted by RE2")
+            language.rules.append(Rule(category, kind, language.name))
+            language.patterns.append(pattern)
+    matcher.Compile()
+    language.matcher = matcher
+
+
+def _set_options() -> Any:
+    # One automaton for every phrase of a language: RE2's default 8 MB budget is too
+    # small for a thousand phrases with their word forms. Memory stays bounded anyway.
+    options = re2.Options()
+    options.max_mem = 256 << 20
+    options.log_errors = False
+    return options
+
+
+def _entries(source: _Source) -> list[tuple[str, str, str]]:
+    entries = [(cue, WEAK, p) for cue in CUES for p in source.data.get(cue) or ()]
+    for name, body in (source.data.get("categories") or {}).items():
+        category = taxonomy.canonical(str(name)) or str(name)
+        for kind in (STRONG, WEAK, HINT):
+            entries += [(category, kind, p) for p in body.get(kind) or ()]
+    return entries
 
 
 def _expect(value: Any, kind: type, where: str) -> Any:
@@ -186,82 +273,7 @@ def _string_list(value: Any, where: str) -> list[str]:
     items = _expect(value if value is not None else [], list, where)
     for i, item in enumerate(items):
         _expect(item, str, f"{where}[{i}]")
-    return [str(item) for item in items]
-
-
-@dataclass
-class _Source:
-    language: str
-    emoji: dict[str, str]
-    variants: dict[str, list[str]]
-    entries: list[tuple[str, str, bool, bool]]  # category, text, strong, is_regex
-
-
-def parse_source(text: str, where: str) -> _Source:
-    """Parse and validate one lexicon YAML document."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{where}: not valid YAML ({exc})") from exc
-    data = _expect(data, dict, where)
-    unknown = set(data) - _TOP_KEYS
-    if unknown:
-        raise ValueError(f"{where}: unknown keys {sorted(unknown)}; allowed {sorted(_TOP_KEYS)}")
-    language = _expect(data.get("language"), str, f"{where}: language")
-    emoji = {str(k): fold(str(v)) for k, v in (data.get("emoji") or {}).items()}
-    variants: dict[str, list[str]] = {}
-    for key, values in _expect(data.get("variants") or {}, dict, f"{where}: variants").items():
-        spellings = _string_list(values, f"{where}: variants.{key}")
-        variants[fold_word(str(key))] = [fold(s) for s in spellings if fold(s)]
-    entries = [(DISTRESS, p, False, False) for p in _string_list(data.get("distress"), where)]
-    categories = _expect(data.get("categories") or {}, dict, f"{where}: categories")
-    for name, body in categories.items():
-        entries.extend(_category_entries(str(name), body, f"{where}: categories.{name}"))
-    return _Source(language.strip().lower(), emoji, variants, entries)
-
-
-def _category_entries(name: str, body: Any, where: str) -> list[tuple[str, str, bool, bool]]:
-    if not _NAME.fullmatch(name) or name == DISTRESS:
-        raise ValueError(f"{where}: category names are lowercase words (not {DISTRESS!r})")
-    body = _expect(body, dict, where)
-    unknown = set(body) - _CATEGORY_KEYS
-    if unknown:
-        raise ValueError(
-            f"{where}: unknown keys {sorted(unknown)}; allowed {sorted(_CATEGORY_KEYS)}"
-        )
-    entries = [(name, p, True, False) for p in _string_list(body.get("strong"), f"{where}.strong")]
-    entries += [(name, p, False, False) for p in _string_list(body.get("weak"), f"{where}.weak")]
-    entries += [(name, p, True, True) for p in _string_list(body.get("regex"), f"{where}.regex")]
-    return entries
-
-
-def build_lexicon(sources: Sequence[tuple[str, str]]) -> Lexicon:
-    """Compile (where, yaml text) documents into one lexicon; errors name the document."""
-    parsed = [parse_source(text, where) for where, text in sources]
-    variants: dict[str, list[str]] = {}
-    emoji: dict[str, str] = {}
-    for source in parsed:
-        emoji.update(source.emoji)
-        for key, values in source.variants.items():
-            variants.setdefault(key, []).extend(values)
-    rules = []
-    for (where, _), source in zip(sources, parsed, strict=True):
-        for category, text, strong, is_regex in source.entries:
-            try:
-                rules.append(_compile_entry(category, text, strong, is_regex, source, variants))
-            except (ValueError, re.error) as exc:
-                raise ValueError(f"{where}: {category}: {exc}") from exc
-    return Lexicon(rules, emoji)
-
-
-def _compile_entry(
-    category: str, text: str, strong: bool, is_regex: bool, source: _Source, variants: Any
-) -> tuple[Rule, frozenset[str] | None]:
-    if is_regex:
-        regex, starts = text, None
-    else:
-        regex, starts = compile_phrase(text, variants)
-    return Rule(re.compile(regex), category, strong, source.language), starts
+    return list(items)
 
 
 @lru_cache(maxsize=1)
@@ -269,19 +281,37 @@ def _builtin_sources() -> tuple[tuple[str, str], ...]:
     return tuple((name, (DATA_DIR / name).read_text(encoding="utf-8")) for name in BUILTIN_FILES)
 
 
-@lru_cache(maxsize=1)
+_BUILDING = threading.Lock()
+_BUILT: list[Lexicon] = []
+
+
 def _builtin_lexicon() -> Lexicon:
-    return build_lexicon(_builtin_sources())
+    # One build per process even when a request and the start-up warm-up ask at once.
+    with _BUILDING:
+        if not _BUILT:
+            _BUILT.append(build_lexicon(_builtin_sources()))
+        return _BUILT[0]
+
+
+def warm_in_background() -> None:
+    """Build the built-in lexicon in a thread (a web process's start must not wait for
+    it: gunicorn would time the worker out on a busy machine); a text that arrives
+    first waits for the same build instead of starting another."""
+    threading.Thread(target=_builtin_lexicon, name="risk-lexicon", daemon=True).start()
 
 
 def load_lexicon(extra_yaml_texts: Sequence[str] = ()) -> Lexicon:
     """Return the built-in English and Spanish lexicon plus an organisation's additions.
 
-    The built-in lexicon is compiled once per process. Each extra text is a YAML
-    document of the same shape as the built-in files; a malformed one raises
-    ``ValueError`` with a message that says which document and entry is wrong.
+    The built-in lexicon is compiled once per process (about a second: simplemma's
+    dictionaries are read once for the word forms). Each extra text is a YAML document
+    of the same shape as the built-in files; a malformed one raises ``ValueError`` with
+    a message that says which document and entry is wrong.
     """
     if not extra_yaml_texts:
         return _builtin_lexicon()
     extras = [(f"organisation lexicon #{i + 1}", t) for i, t in enumerate(extra_yaml_texts)]
     return build_lexicon([*_builtin_sources(), *extras])
+
+
+__all__ = ["BOUNDARY", "Lexicon", "Rule", "build_lexicon", "load_lexicon", "parse_source"]
