@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from smsapp.flows import patterns
 from smsapp.flows.schema import AnyRouter, ChoiceRouter, NumberRouter, RegexRouter, Router
 
 NUMBER_WORDS = {
@@ -115,8 +116,8 @@ def _match_one(router: Router, text: str, baseline: float | None) -> RouteMatch 
             return None
         return RouteMatch(router.routes[name], {"choice": name})
     if isinstance(router, RegexRouter):
-        found = re.fullmatch(router.pattern, text.strip(), re.IGNORECASE)
-        return RouteMatch(router.to, found.groupdict()) if found else None
+        groups = patterns.fullmatch(router.pattern, text.strip())
+        return RouteMatch(router.to, groups) if groups is not None else None
     if isinstance(router, AnyRouter):
         return RouteMatch(router.to, {"text": text.strip()}) if text.strip() else None
     raise TypeError(f"unknown router {router!r}")

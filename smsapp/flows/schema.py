@@ -8,7 +8,6 @@ at load time rather than a silent default in front of a member. Cross-references
 from __future__ import annotations
 
 import json
-import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -23,6 +22,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from smsapp.flows.patterns import PatternError, compile_pattern
 
 SCHEMA_PATH = Path(__file__).with_name("flow.schema.json")
 ANY_LANGUAGE = "*"
@@ -122,9 +123,9 @@ class RegexRouter(_Strict):
     @classmethod
     def _compiles(cls, value: str) -> str:
         try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression: {exc}") from None
+            compile_pattern(value)
+        except PatternError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
-from jinja2.exceptions import TemplateError
+from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from smsapp.flows.schema import ANY_LANGUAGE
@@ -33,9 +33,51 @@ ALLOWED_VARIABLES = frozenset(
     }
 )
 
-_ENV = SandboxedEnvironment(
-    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+MAX_OUTPUT = 1600  # Twilio's limit for one message body
+# What a message may contain besides text: variables, if/else, and a few filters whose
+# output is bounded by their input. No arithmetic, calls, loops or assignments, so no
+# template can grow its output (`{{ 'x' * 10**8 }}`) or run for long.
+_ALLOWED_NODES = (
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Name,
+    nodes.Getattr,
+    nodes.Getitem,
+    nodes.Const,
+    nodes.If,
+    nodes.CondExpr,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.And,
+    nodes.Or,
+    nodes.Not,
+    nodes.Concat,
+    nodes.Filter,
 )
+ALLOWED_FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "default", "d"})
+
+
+class _BoundedEnvironment(SandboxedEnvironment):
+    """The sandbox, with every arithmetic operator refused at run time too (and so never
+    folded into a constant at compile time) and no globals such as range or lipsum."""
+
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
+    intercepted_unops = frozenset({"+", "-"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        raise SecurityError(f"'{operator}' is not allowed in messages")
+
+    def call_unop(self, context: Any, operator: str, arg: Any) -> Any:
+        raise SecurityError(f"'{operator}' is not allowed in messages")
+
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        raise SecurityError("calls are not allowed in messages")
+
+
+_ENV = _BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+_ENV.globals.clear()
+_ENV.filters = {name: f for name, f in _ENV.filters.items() if name in ALLOWED_FILTERS}
 
 
 class RenderError(Exception):
@@ -98,11 +140,30 @@ def template_errors(source: str) -> list[str]:
         tree = _ENV.parse(source)
     except TemplateSyntaxError as exc:
         return [f"template syntax error on line {exc.lineno}: {exc.message}"]
+    unsupported = sorted(set(_unsupported(tree)))
+    if unsupported:
+        return [f"{what} is not allowed in messages" for what in unsupported]
     seen: list[str] = []
     for ref in _references(tree):
         if ref not in ALLOWED_VARIABLES and ref not in seen:
             seen.append(ref)
     return [f"unknown variable '{ref}'" for ref in seen]
+
+
+def _unsupported(node: nodes.Node) -> Iterator[str]:
+    if not isinstance(node, _ALLOWED_NODES):
+        yield _describe(node)
+    elif isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
+        yield f"the filter '{node.name}'"
+    for child in node.iter_child_nodes():
+        yield from _unsupported(child)
+
+
+def _describe(node: nodes.Node) -> str:
+    operator = getattr(node, "operator", None)
+    if isinstance(node, nodes.BinExpr | nodes.UnaryExpr) and operator:
+        return f"'{operator}'"
+    return f"'{type(node).__name__.lower()}'"
 
 
 @lru_cache(maxsize=512)
@@ -113,9 +174,12 @@ def _compile(source: str) -> Any:
 def render(source: str, ctx: RenderContext) -> str:
     """Render one template; raise RenderError when it fails (never a blank)."""
     try:
-        return str(_compile(source).render(ctx.variables())).strip()
+        text = str(_compile(source).render(ctx.variables())).strip()
     except TemplateError as exc:
         raise RenderError(str(exc)) from exc
+    if len(text) > MAX_OUTPUT:
+        raise RenderError(f"the message is longer than {MAX_OUTPUT:,} characters")
+    return text
 
 
 def pick_text(text: Mapping[str, str], language: str, default_language: str) -> str:

@@ -45,3 +45,17 @@ class User(Base):
     @property
     def is_coordinator(self) -> bool:
         return self.role == "coordinator"
+
+
+class LoginSession(Base):
+    """A console login, known to the server: logging out ends it, so a copied cookie stops
+    working. Only a hash of the token in the (signed) cookie is stored."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

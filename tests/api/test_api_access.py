@@ -57,7 +57,7 @@ def _routes(world: World, case_id: int) -> list[tuple[str, str, Any]]:
 
 # Routes that hold nothing of any organisation's: the outsider's answer is not a 404.
 NOT_ABOUT_HARBOR = {
-    "/flows/validate": 200,  # pure: checks the YAML it is sent
+    "/flows/validate": 403,  # coordinators only; it reads nothing of Harbor's
     "/flows/checkin/draft": 403,  # built-in flow ids are everyone's; coordinators only
     "/flows/checkin/publish": 403,
 }

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from smsapp.models import AuditEntry, Member
 from smsapp.services.core import outbox
 from smsapp.services.domain import flow_editor, meetings
+from tests.console.console_helpers import sign_in
 from tests.factories import PHONES
 
 
@@ -72,13 +73,14 @@ def test_flow_validation_names_lines_and_counts_segments(api):
     yaml_text = flow_editor.builtin_yaml("checkin_note")
     yaml_text = yaml_text.replace("Thank you for sharing that.", "Thank you 😀")
     yaml_text = yaml_text.replace("skip: skipped", "skip: nowhere")
-    result = api.post("/flows/validate", "alice", json={"yaml": yaml_text}).json
+    assert api.post("/flows/validate", "alice", json={"yaml": yaml_text}).status_code == 403
+    result = api.post("/flows/validate", "carol", json={"yaml": yaml_text}).json
     assert result["ok"] is False
     broken_line = yaml_text.splitlines().index("            skip: nowhere") + 1
     assert any(i["line"] == broken_line and "nowhere" in i["message"] for i in result["issues"])
     thanks = next(m for m in result["messages"] if m["preview"] == "Thank you 😀")
     assert (thanks["encoding"], thanks["segments"], thanks["ucs2_char"]) == ("UCS-2", 1, "😀")
-    broken = api.post("/flows/validate", "alice", json={"yaml": "id: [unclosed"}).json
+    broken = api.post("/flows/validate", "carol", json={"yaml": "id: [unclosed"}).json
     assert broken["ok"] is False and broken["issues"]
 
 
@@ -118,10 +120,7 @@ def test_csv_import_adds_good_rows_and_reports_each_bad_one(api, world):
 
 def _signed_in(app, world, who: str):
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(world.users[who].id)
-        session["_fresh"] = True
-        session["seen"] = app.extensions["smsapp"].now().timestamp()
+    sign_in(client, app, world.users[who].id)
     return client
 
 

@@ -233,3 +233,47 @@ def test_the_same_phone_may_be_a_member_of_two_organisations(smsapp: Any, runtim
     assert code != 0 and err.startswith("smsapp: --phone:")
     with runtime.session() as s:
         assert len(list(s.scalars(select(Member)))) == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["--email", "not-an-email"], "--email"),
+        (["--email", "alice@harbor.example"], "--email"),  # taken
+        (["--phone", "+1555"], "--phone"),
+        (["--phone", "+12025550101"], "--phone"),  # another Harbor account has it
+        (["--name", " "], "--name"),
+    ],
+)
+def test_users_create_refusals_name_the_option(smsapp: Any, argv: list[str], option: str) -> None:
+    assert smsapp("orgs", "create", "Harbor", "--number", "+15005550010")[0] == 0
+    smsapp(
+        "users", "create", "--role", "facilitator", "--email", "alice@harbor.example",
+        "--name", "Alice", "--organisation", "Harbor", "--phone", "+12025550101",
+        "--password-stdin", stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    defaults = {"--email": "bo@harbor.example", "--name": "Bo", "--phone": "+12025550109"}
+    for flag, value in defaults.items():
+        if flag not in argv:
+            argv = [*argv, flag, value]
+    code, _, err = smsapp(
+        "users", "create", "--role", "facilitator", "--organisation", "Harbor",
+        "--password-stdin", *argv, stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    lines = err.strip().splitlines()
+    assert code != 0 and len(lines) == 1 and lines[0].startswith(f"smsapp: {option}:"), err
+
+
+def test_a_staff_phone_may_serve_two_organisations(smsapp: Any, runtime: Any) -> None:
+    for org, number in (("Harbor", "+15005550010"), ("Beacon", "+15005550020")):
+        smsapp("orgs", "create", org, "--number", number)
+        code, _, err = smsapp(
+            "users", "create", "--role", "facilitator", "--email", f"alex@{org.lower()}.example",
+            "--name", "Alex", "--organisation", org, "--phone", "+12025550101",
+            "--password-stdin", stdin=PASSWORD + "\n",
+        )  # fmt: skip
+        assert (code, err) == (0, "")
+    with runtime.session() as s:
+        users = list(s.scalars(select(User)))
+    assert len({u.organisation_id for u in users}) == 2
+    assert {u.phone for u in users} == {"+12025550101"}

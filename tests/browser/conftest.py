@@ -86,11 +86,22 @@ def new_phone(chromium: Any, served: str) -> Iterator[Callable[[], Any]]:
         context = chromium.new_context(viewport=PHONE, base_url=served)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        return _watch_csp(context.new_page())
 
     yield make
     for context in contexts:
         context.close()
+
+
+def _watch_csp(page: Any) -> Any:
+    """Chromium reports on the console what the Content-Security-Policy blocked: keep it
+    on the page (`page.csp_violations`) for tests to check."""
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda m: "Content Security Policy" in m.text and page.csp_violations.append(m.text),
+    )
+    return page
 
 
 @pytest.fixture
@@ -107,7 +118,7 @@ def new_page(chromium: Any, served: str) -> Iterator[Callable[[str], Any]]:
         context = chromium.new_context(viewport=SIZES[size], base_url=served)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        return _watch_csp(context.new_page())
 
     yield make
     for context in contexts:

@@ -69,6 +69,7 @@ def _visit(page: Page, role: str, name: str, path: str, heading: str, shows: str
     shot = screenshot(page, f"{role}-{name}")
     overflow = horizontal_overflow(page)
     assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 390 wide (see {shot})"
+    assert page.csp_violations == [], f"{path}: the page needs something the CSP blocks"
 
 
 def _visit_case(page: Page, role: str, case_id: int) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.console.console_helpers import sign_in
 from tests.factories import PASSWORD
 
 
@@ -23,11 +24,7 @@ class Browser:
 
     def sign_in(self, user_id: int) -> None:
         """Log in without the form (argon2 is slow on purpose; the form has its own tests)."""
-        now = self.app.extensions["smsapp"].now().timestamp()
-        with self.client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
-            session["_fresh"] = True
-            session["seen"] = now
+        sign_in(self.client, self.app, user_id)
 
     def get(self, url: str, **kw: Any) -> Any:
         return self.client.get(url, **kw)

@@ -92,6 +92,17 @@ def test_a_facilitators_number_that_is_another_organisations_member(phones, runt
         assert s.scalar(select(Case.status).where(Case.id == case.id)) == "resolved"
 
 
+def test_delete_by_text_erases_only_the_texted_organisations_member(
+    phones, runtime, world, sam_in_both
+):
+    phones.text("sam", "DELETE", to=OTHER_NUMBER)
+    phones.text("sam", "DELETE YES", to=OTHER_NUMBER)
+    assert _member(runtime, sam_in_both.id).status == "erased"
+    sam = _member(runtime, world.members["sam"].id)
+    assert (sam.status, sam.phone) == ("active", PHONES["sam"])
+    assert "Harbor Check-ins" in (phones.text("sam", "HELP") or "")
+
+
 def test_queued_texts_go_from_the_organisations_own_number(phones, runtime, world, sam_in_both):
     phones.text("sam", "TALK", to=OTHER_NUMBER)
     phones.text("sam", "TALK")

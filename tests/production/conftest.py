@@ -27,11 +27,18 @@ def _missing() -> str:
     return ""
 
 
+# Setting up by CLI and starting processes takes seconds each on a loaded machine; the
+# suite's default of 120 s per test (set-up and tear-down included) is too short for that.
+TIMEOUT = 600
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    mine = [item for item in items if Path(str(item.fspath)).is_relative_to(HERE)]
+    for item in mine:
+        item.add_marker(pytest.mark.timeout(TIMEOUT))
     missing = _missing()
     if not missing or os.environ.get("SMSAPP_REQUIRE_SERVICES") == "1":
         return
-    mine = [item for item in items if Path(str(item.fspath)).is_relative_to(HERE)]
     if not mine:
         return
     items[:] = [item for item in items if item not in mine]

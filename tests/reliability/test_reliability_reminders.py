@@ -158,7 +158,8 @@ def test_worker_killed_mid_batch_then_a_new_worker_finishes(runtime, api, due_re
     env = worker_env(runtime, api.url)
     workers = [
         subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)  # its own group: RQ's forked scheduler too
         for _ in range(2)
     ]  # fmt: skip
     try:
@@ -166,9 +167,10 @@ def test_worker_killed_mid_batch_then_a_new_worker_finishes(runtime, api, due_re
         while not (len(api.messages) >= 20 and api.inflight) and time.monotonic() < deadline:
             time.sleep(0.005)  # a real separate process: poll the stand-in, bounded
     finally:
+        for worker in workers:  # every group killed before waiting on any: none left behind
+            os.killpg(worker.pid, signal.SIGKILL)
         for worker in workers:
-            worker.send_signal(signal.SIGKILL)
-            worker.wait(timeout=10)
+            worker.wait(timeout=30)
     assert 20 <= len(api.messages) < MEMBERS
     with runtime.session() as s:
         claimed = s.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "claimed"))

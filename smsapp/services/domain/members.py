@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from smsapp.services.core import consent, directory
 LANGUAGES = ("en", "es")
 REQUIRED_COLUMNS = ("name", "phone")
 MAX_ROWS = 5000
+UNREADABLE = "this line cannot be read as CSV (a field far too long, or a NUL byte)"
 NO_INVITE_STATUSES = ("active", "opted_out", "erased")
 
 
@@ -137,7 +139,11 @@ def import_csv(
     """
     report = ImportReport()
     reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig", errors="surrogateescape")))
-    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error:
+        report.rejected.append(RowProblem(1, UNREADABLE))
+        return report
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if "group" not in header and default_group is None:
         missing.append("group")
@@ -147,7 +153,7 @@ def import_csv(
     reader.fieldnames = header
     by_code = {g.code.upper(): g for g in groups}
     seen: set[str] = set()
-    for line, row in enumerate(reader, start=2):
+    for line, row in _rows(reader, report):
         if line > MAX_ROWS + 1:
             report.rejected.append(RowProblem(line, f"more than {MAX_ROWS} rows; the rest skipped"))
             break
@@ -158,6 +164,25 @@ def import_csv(
             continue
         report.added.append(member)
     return report
+
+
+def _rows(
+    reader: csv.DictReader[str], report: ImportReport
+) -> Iterator[tuple[int, dict[str, str | None]]]:
+    """The rows with their line numbers, until the file stops being readable CSV (a field
+    over the csv module's 131,072-character limit, a NUL byte): that line is reported and
+    the rest skipped."""
+    line = 1
+    while True:
+        line += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            report.rejected.append(RowProblem(line, UNREADABLE + "; the rest skipped"))
+            return
+        yield line, row
 
 
 def _import_row(

@@ -1,7 +1,9 @@
 """Who may see what: the one place for the console's and API's access rules.
 
 Coordinators see everything in their own organisation. Facilitators see only the groups
-they facilitate, and the members, cases and messages of those groups. Anything outside
+they facilitate, and the members, cases and messages of those groups. Nobody sees the
+phone simulator's sandbox in a real list: its group, members, cases and texts live only
+in the simulator. Anything outside
 is reported as NotVisible, which pages turn into 404 so an outsider learns nothing,
 not even that the thing exists.
 """
@@ -10,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from smsapp.models import Case, Group, InboundMessage, Member, OutboxMessage
+from smsapp.models import Case, Group, InboundMessage, Member, OutboxMessage, User
 from smsapp.models.users import group_facilitators
 
 
@@ -44,9 +46,28 @@ def own_group_ids(viewer: Viewer) -> Select[Any]:
     return select(group_facilitators.c.group_id).where(group_facilitators.c.user_id == viewer.id)
 
 
+def _sandbox_group_ids() -> Select[Any]:
+    return select(Group.id).where(Group.sandbox.is_(True))
+
+
+def _real(group_id: Any) -> ColumnElement[bool]:
+    """Not a row of a sandbox group (rows without a group are real)."""
+    return or_(group_id.is_(None), group_id.not_in(_sandbox_group_ids()))
+
+
+def _real_people(member_id: Any, user_id: Any) -> ColumnElement[bool]:
+    """A text to or from no sandbox member and no simulated staff phone."""
+    sandbox_members = select(Member.id).where(Member.group_id.in_(_sandbox_group_ids()))
+    sandbox_users = select(User.id).where(User.sandbox.is_(True))
+    return and_(
+        or_(member_id.is_(None), member_id.not_in(sandbox_members)),
+        or_(user_id.is_(None), user_id.not_in(sandbox_users)),
+    )
+
+
 def groups_filter(viewer: Viewer) -> ColumnElement[bool]:
     """WHERE clause for Group rows the viewer may see."""
-    in_org = Group.organisation_id == viewer.organisation_id
+    in_org = and_(Group.organisation_id == viewer.organisation_id, Group.sandbox.is_(False))
     if is_coordinator(viewer):
         return in_org
     return and_(in_org, Group.id.in_(own_group_ids(viewer)))
@@ -54,7 +75,7 @@ def groups_filter(viewer: Viewer) -> ColumnElement[bool]:
 
 def members_filter(viewer: Viewer) -> ColumnElement[bool]:
     """WHERE clause for Member rows the viewer may see."""
-    in_org = Member.organisation_id == viewer.organisation_id
+    in_org = and_(Member.organisation_id == viewer.organisation_id, _real(Member.group_id))
     if is_coordinator(viewer):
         return in_org
     return and_(in_org, Member.group_id.in_(own_group_ids(viewer)))
@@ -62,7 +83,7 @@ def members_filter(viewer: Viewer) -> ColumnElement[bool]:
 
 def cases_filter(viewer: Viewer) -> ColumnElement[bool]:
     """WHERE clause for Case rows the viewer may see."""
-    in_org = Case.organisation_id == viewer.organisation_id
+    in_org = and_(Case.organisation_id == viewer.organisation_id, _real(Case.group_id))
     if is_coordinator(viewer):
         return in_org
     return and_(in_org, Case.group_id.in_(own_group_ids(viewer)))
@@ -71,7 +92,10 @@ def cases_filter(viewer: Viewer) -> ColumnElement[bool]:
 def outbox_filter(viewer: Viewer) -> ColumnElement[bool]:
     """WHERE clause for outbox rows: coordinators the organisation's, facilitators
     only texts to members of their groups."""
-    in_org = OutboxMessage.organisation_id == viewer.organisation_id
+    in_org = and_(
+        OutboxMessage.organisation_id == viewer.organisation_id,
+        _real_people(OutboxMessage.member_id, OutboxMessage.user_id),
+    )
     if is_coordinator(viewer):
         return in_org
     return and_(in_org, OutboxMessage.member_id.in_(_visible_member_ids(viewer)))
@@ -79,7 +103,10 @@ def outbox_filter(viewer: Viewer) -> ColumnElement[bool]:
 
 def inbound_filter(viewer: Viewer) -> ColumnElement[bool]:
     """WHERE clause for inbound messages the viewer may see."""
-    in_org = InboundMessage.organisation_id == viewer.organisation_id
+    in_org = and_(
+        InboundMessage.organisation_id == viewer.organisation_id,
+        _real_people(InboundMessage.member_id, InboundMessage.user_id),
+    )
     if is_coordinator(viewer):
         return in_org
     return and_(in_org, InboundMessage.member_id.in_(_visible_member_ids(viewer)))

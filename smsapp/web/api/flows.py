@@ -1,7 +1,7 @@
 """POST /flows/validate, PUT /flows/{id}/draft and POST /flows/{id}/publish.
 
-Validation is for anyone with a token (it reads nothing of the organisation); drafts and
-publishing are coordinators' only. A flow with errors is never published.
+Validating, drafts and publishing are coordinators' only (facilitators write no flows, and
+validation renders coordinator-written templates). A flow with errors is never published.
 """
 
 from __future__ import annotations
@@ -49,9 +49,10 @@ def check_out(check: flow_editor.Check) -> FlowCheckOut:
 
 
 @api_bp.post("/flows/validate")
-@api_spec.validate(resp=answers(400, HTTP_200=FlowCheckOut), tags=["flows"])
+@api_spec.validate(resp=answers(400, 403, HTTP_200=FlowCheckOut), tags=["flows"])
 def validate_flow(json: FlowYamlIn) -> FlowCheckOut:
     """Errors and lints with line numbers, and each message's segments, encoding and preview."""
+    access.require_coordinator(auth.current_user())
     return check_out(flow_editor.check_yaml(json.yaml, json.flow_id))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,8 +14,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.validators import ValidationError
 
-from smsapp.accounts import verify_password
+from smsapp.accounts import hash_password, verify_password
 from smsapp.models import User
+from smsapp.services.core import login_sessions
+from smsapp.web.console import login_limits
 from smsapp.web.console.core import (
     ConsoleUser,
     close_db,
@@ -25,13 +28,15 @@ from smsapp.web.console.core import (
     render_page,
 )
 from smsapp.web.console.forms import LoginForm
+from smsapp.web.hardening import MAX_ID
 from smsapp.web.runtime import runtime
 
 log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 30 * 60
-MAX_FAILURES = 5
-FAILURE_WINDOW_SECONDS = 15 * 60
+SESSION_TOKEN = "login"
+# Checked against when the email is unknown, so a wrong email costs what a wrong password does.
+_DUMMY_HASH = hash_password("no account has this password " + secrets.token_hex(8))
 
 
 def init_app(app: Flask) -> None:
@@ -46,8 +51,10 @@ def init_app(app: Flask) -> None:
 
 
 def _load_user(user_id: str) -> ConsoleUser | None:
-    if not user_id.isdigit():
+    if not user_id.isdigit() or int(user_id) > MAX_ID:
         return None
+    if not login_sessions.is_live(db(), session.get(SESSION_TOKEN, ""), int(user_id)):
+        return None  # logged out (or idled out) on the server: the cookie is dead
     user = db().get(User, int(user_id))
     if user is None or not user.active:
         return None
@@ -92,8 +99,7 @@ def _idle_logout() -> Response | None:
     if current_user.is_authenticated:
         seen = session.get("seen", now)
         if now - float(seen) > IDLE_SECONDS:
-            logout_user()
-            session.clear()
+            _end_login()
             flash("You were logged out after 30 minutes without activity.", "info")
             return redirect(url_for("console.login", next=request.path))
     session["seen"] = now
@@ -106,27 +112,50 @@ def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
-        if _too_many_failures(email):
+        client = request.remote_addr or "-"
+        if login_limits.blocked(runtime(), email, client):
             flash("Too many failed attempts. Please wait 15 minutes and try again.", "error")
             return render_page("console/login.html", form=form), 429
         user = db().scalar(select(User).where(User.email == email))
-        if user and user.active and verify_password(user.password_hash, form.password.data or ""):
-            _forget_failures(email)
-            session.clear()  # a fresh session on login: no fixation
-            login_user(ConsoleUser.of(user))
-            session["seen"] = runtime().now().timestamp()
+        if _password_matches(user, form.password.data or ""):
+            assert user is not None
+            login_limits.forget_client(runtime(), email, client)
+            _start_login(user)
             log.info("console.login", extra={"user_id": user.id})
             return redirect(_safe_next(request.args.get("next")))
-        _count_failure(email)
+        login_limits.record_failure(runtime(), email, client)
         flash("That email and password do not match an account.", "error")
         return render_page("console/login.html", form=form), 401
     return render_page("console/login.html", form=form)
 
 
-@console_bp.post("/logout")
-def logout() -> Response:
+def _password_matches(user: User | None, password: str) -> bool:
+    """argon2 runs for unknown emails too, so the time taken tells no one which exist."""
+    if user is None or not user.active or not user.password_hash:
+        verify_password(_DUMMY_HASH, password)
+        return False
+    return verify_password(user.password_hash, password)
+
+
+def _start_login(user: User) -> None:
+    session.clear()  # a fresh session on login: no fixation
+    session[SESSION_TOKEN] = login_sessions.start(db(), user.id, runtime().now())
+    db().commit()
+    login_user(ConsoleUser.of(user))
+    session["seen"] = runtime().now().timestamp()
+
+
+def _end_login() -> None:
+    """The server forgets the login: the cookie, wherever a copy of it is, is dead."""
+    login_sessions.end(db(), session.get(SESSION_TOKEN, ""), runtime().now())
+    db().commit()
     logout_user()
     session.clear()
+
+
+@console_bp.post("/logout")
+def logout() -> Response:
+    _end_login()
     flash("You are logged out.", "info")
     return redirect(url_for("console.login"))
 
@@ -142,40 +171,12 @@ def home() -> Response:
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths under /console: never an open redirect."""
-    parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/console"):
+    if not target or len(target) > 2000 or not target.isprintable() or "\\" in target:
+        return url_for("console.dashboard_page")  # CR/LF would split the Location header
+    parts = urlsplit(target)
+    if not parts.scheme and not parts.netloc and target.startswith("/console"):
         return target
     return url_for("console.dashboard_page")
-
-
-def _failure_key(email: str) -> str:
-    return f"console:login-failures:{email}:{request.remote_addr or '-'}"
-
-
-def _too_many_failures(email: str) -> bool:
-    try:
-        count = runtime().redis.get(_failure_key(email))
-    except Exception:  # Redis down: argon2 still makes guessing slow; don't lock everyone out
-        log.warning("console.ratelimit_unavailable")
-        return False
-    return int(count or 0) >= MAX_FAILURES
-
-
-def _count_failure(email: str) -> None:
-    try:
-        pipe = runtime().redis.pipeline()
-        pipe.incr(_failure_key(email))
-        pipe.expire(_failure_key(email), FAILURE_WINDOW_SECONDS, nx=True)
-        pipe.execute()
-    except Exception:
-        log.warning("console.ratelimit_unavailable")
-
-
-def _forget_failures(email: str) -> None:
-    try:
-        runtime().redis.delete(_failure_key(email))
-    except Exception:
-        log.warning("console.ratelimit_unavailable")
 
 
 __all__ = ["current_account", "init_app"]

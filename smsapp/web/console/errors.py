@@ -6,7 +6,7 @@ API keeps its own JSON errors and the Twilio webhooks their plain answers.
 
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, jsonify, redirect, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -46,8 +46,14 @@ def _wants_page() -> bool:
     return not request.path.startswith(_NOT_HTML)
 
 
-def _http_error(exc: HTTPException) -> Response | HTTPException | tuple[str, int]:
+def _http_error(
+    exc: HTTPException,
+) -> Response | HTTPException | tuple[str, int] | tuple[Response, int]:
     code = exc.code or 500
+    if request.path.startswith("/api/") and code == 404:
+        # No API route matched (an id beyond the database's range included): JSON, like
+        # the API's own 404s.
+        return jsonify(error="not found"), 404
     if not _wants_page() or code < 400 or code not in MESSAGES:
         return exc
     return _page(code, exc)

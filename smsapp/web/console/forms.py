@@ -73,6 +73,7 @@ class GroupForm(FlaskForm):
         "This group's crisis resources (Spanish; empty: the organisation's)",
         validators=[Length(max=600)],
     )
+    requires_approval = BooleanField("A coordinator approves people who join by texting JOIN")
 
 
 class SettingsForm(FlaskForm):

@@ -39,7 +39,9 @@ def _group(group_id: int) -> Group:
 
 
 def _people() -> list[User]:
-    query = select(User).where(User.organisation_id == current_account().organisation_id)
+    query = select(User).where(
+        User.organisation_id == current_account().organisation_id, User.sandbox.is_(False)
+    )
     return list(db().scalars(query.order_by(User.name)))
 
 
@@ -227,6 +229,7 @@ def _form(group: Group | None = None) -> GroupForm:
             "facilitator_ids": ids,
             "crisis_text_en": group.crisis_text_en or "",
             "crisis_text_es": group.crisis_text_es or "",
+            "requires_approval": group.requires_approval,
         }
     form = GroupForm(data=data)
     form.facilitator_ids.choices = [(u.id, u.name) for u in _people() if u.role == "facilitator"]
@@ -250,4 +253,5 @@ def _input(form: GroupForm) -> group_service.GroupInput:
         facilitator_ids=tuple(form.facilitator_ids.data or ()),
         crisis_text_en=form.crisis_text_en.data or "",
         crisis_text_es=form.crisis_text_es.data or "",
+        requires_approval=bool(form.requires_approval.data),
     )

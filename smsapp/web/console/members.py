@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -146,6 +146,31 @@ def member_invite(member_id: int) -> Response:
         db().commit()
         flash("Invite sent: they join by answering YES.", "success")
     return redirect(url_for("console.member_edit", member_id=member.id))
+
+
+@console_bp.post("/members/<int:member_id>/approval")
+@coordinator_required
+def member_approval(member_id: int) -> Response:
+    """A join request to a group that needs approval: approve (the consent request is
+    texted) or decline (the request is removed)."""
+    member = _member(member_id)
+    approve = request.form.get("decision") == "approve"
+    try:
+        if approve:
+            enrollment.approve_join(db(), member, runtime().now())
+        else:
+            member_service.decline_join(db(), member)
+    except member_service.MemberError as exc:
+        db().rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("console.member_edit", member_id=member_id))
+    audit_view("approve_member" if approve else "decline_member", member_id)
+    db().commit()
+    if approve:
+        flash("Approved: they get the consent request and join by answering YES.", "success")
+        return redirect(url_for("console.member_edit", member_id=member_id))
+    flash("Declined: the request was removed.", "info")
+    return redirect(url_for("console.members"))
 
 
 @console_bp.route("/members/import", methods=["GET", "POST"])
