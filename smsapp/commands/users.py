@@ -11,12 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp import commands
-from smsapp.accounts import hash_password
 from smsapp.models import Organisation, User
 from smsapp.models.users import ROLES
-from smsapp.phones import InvalidPhone, normalise_phone
 from smsapp.runtime import Runtime
-from smsapp.services.core import directory
+from smsapp.services.domain import staff
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,44 +44,17 @@ def create_user(
 ) -> User:
     """Create and commit an account; the organisation is created when none has that name."""
     with runtime.session() as session:
-        email = email.strip().lower()
-        if "@" not in email or len(email) > 120 or not email.isprintable():
-            raise ValueError("--email: that is not an email address")
-        if session.scalar(select(User.id).where(User.email == email)) is not None:
-            raise ValueError(f"--email: an account with email {email!r} already exists")
-        if not name.strip() or len(name.strip()) > 120:
-            raise ValueError("--name: the name must be 1–120 characters")
         now = runtime.now()
         org = _organisation(session, organisation.strip(), now)
         try:
-            password_hash = hash_password(password)
-        except ValueError as exc:
-            raise ValueError(f"--password: {exc}") from None
-        user = User(
-            organisation_id=org.id,
-            email=email,
-            name=name.strip(),
-            role=role,
-            password_hash=password_hash,
-            created_at=now,
-        )
-        if phone:
-            directory.set_user_phone(user, _staff_phone(session, org, phone))
-        session.add(user)
+            user = staff.add_staff(
+                session, org, role=role, email=email, name=name, password=password,
+                phone=phone, now=now,
+            )  # fmt: skip
+        except staff.StaffError as exc:
+            raise ValueError(f"--{exc.field}: {exc}" if exc.field else str(exc)) from None
         session.commit()
         return user
-
-
-def _staff_phone(session: Session, org: Organisation, raw: str) -> str:
-    """E.164 in the organisation's country; one staff account per number per organisation
-    (a text from it must find one person)."""
-    try:
-        e164 = normalise_phone(raw, org.country or "US")
-    except InvalidPhone as exc:
-        raise ValueError(f"--phone: {exc}") from None
-    if directory.user_by_phone(session, org.id, e164) is not None:
-        raise ValueError("--phone: another account in this organisation has this number")
-    return e164
 
 
 def _organisation(session: Session, name: str, now: object) -> Organisation:

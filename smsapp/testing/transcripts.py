@@ -52,20 +52,25 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from smsapp import create_app, runtime_of
 from smsapp.clock import ManualClock
+from smsapp.config import Settings
+from smsapp.crypto import Keyring
 from smsapp.flows.schema import parse_duration
-from smsapp.models import (
-    Group,
-    Member,
-    MoodScore,
-    Organisation,
-    OutboxMessage,
-    SendingNumber,
-    Timer,
-    User,
-)
+from smsapp.jobs.drain import drain
+from smsapp.migrate import upgrade
+from smsapp.models import Group, Member, MoodScore, OutboxMessage, Timer
+from smsapp.receive import receive_sms
 from smsapp.runtime import Runtime
+from smsapp.services.conversation import conversations
+from smsapp.services.core import consent, outbox
+from smsapp.services.domain import groups, meetings, members, organisations, staff
+from smsapp.services.domain.escalation.policy import LevelSpec, set_policy
+from smsapp.services.domain.groups import GroupInput
+from smsapp.services.domain.members import MemberInput
+from smsapp.services.domain.schedule import format_local
 from smsapp.transport.local import LocalTransport
 
 DEFAULT_NOW = "2026-03-02T10:00 America/New_York"
@@ -171,11 +176,6 @@ def run_text(text: str, *, runtime: Runtime | None = None, name: str = "") -> Tr
 @contextmanager
 def isolated_runtime(start: datetime) -> Iterator[Runtime]:
     """A runtime on SQLite in a temp dir (or DATABASE_URL / REDIS_URL when set)."""
-    from smsapp import create_app, runtime_of
-    from smsapp.config import Settings
-    from smsapp.crypto import Keyring
-    from smsapp.migrate import upgrade
-
     with tempfile.TemporaryDirectory(prefix="smsapp-transcript-") as tmp:
         base = Settings.from_env()
         settings = base.with_(
@@ -210,7 +210,8 @@ class _Runner:
         self.inbox: dict[str, deque[str]] = {"member": deque(), "facilitator": deque()}
         self.seen = len(self.transport.sent)
         self.code = "T" + secrets.token_hex(3).upper()
-        self.number = "TRANSCRIPT" + self.code  # the line this transcript's organisation owns
+        # The line this transcript's organisation owns (a Messaging Service SID: unique).
+        self.number = "MG" + secrets.token_hex(16)
         member_phone, facilitator_phone = _phones()
         self.phones = {"member": member_phone, "facilitator": facilitator_phone}
         self.member_id: int | None = None
@@ -260,8 +261,6 @@ class _Runner:
         return True
 
     def _text(self, who: str, body: str) -> None:
-        from smsapp.receive import receive_sms
-
         sid = "SM" + secrets.token_hex(16)
         received = receive_sms(self.rt, sid=sid, phone=self.phones[who], body=body, to=self.number)
         if received.reply:
@@ -302,8 +301,6 @@ class _Runner:
         return min(stops) if stops else None
 
     def _drain(self) -> None:
-        from smsapp.jobs.drain import drain
-
         drain(self.rt)
         sent = self.transport.sent[self.seen :]
         self.seen += len(sent)
@@ -318,72 +315,48 @@ class _Runner:
     # --- world -----------------------------------------------------------------
 
     def _build_world(self) -> None:
-        from smsapp.services.core import consent, directory
-        from smsapp.services.domain.escalation.policy import LevelSpec, set_policy
-
+        """An organisation owning the transcript's line, a group, an on-call facilitator
+        and the member, all made by the services the console and the CLI use."""
         now, fields = self.clock.now(), self.script.member
         with self.rt.session() as s:
-            org = Organisation(
-                name="Transcript Peer Support",
-                program_name="Peer Check-ins",
-                help_contact="help@example.org",
-                created_at=now,
+            org = organisations.create_organisation(
+                s, "Transcript Peer Support " + self.code, [self.number], now,
+                tz=self.script.tz, help_contact="help@example.org",
+            )  # fmt: skip
+            org.program_name = "Peer Check-ins"
+            user = staff.add_staff(
+                s, org, role="facilitator", email=f"facilitator-{self.code.lower()}@example.org",
+                name="Alex Facilitator", password=None, phone=self.phones["facilitator"],
+                on_call=True, now=now,
+            )  # fmt: skip
+            group = groups.create_group(
+                s, org.id, GroupInput(self.code, "Hope Circle", self.script.tz, (user.id,)), now
             )
-            s.add(org)
-            s.flush()
-            s.add(SendingNumber(organisation_id=org.id, address=self.number, created_at=now))
-            group = Group(
-                organisation_id=org.id,
-                code=self.code,
-                name="Hope Circle",
-                tz=self.script.tz,
-                checkin_days="",  # no planned check-ins: the script starts flows itself
-                checkin_time=time(19, 0),
-                created_at=now,
-            )
-            s.add(group)
-            s.flush()
-            user = User(
-                organisation_id=org.id,
-                email=f"facilitator-{self.code.lower()}@example.org",
-                name="Alex Facilitator",
-                role="facilitator",
-                on_call=True,
-                created_at=now,
-            )
-            directory.set_user_phone(user, self.phones["facilitator"])
-            user.groups = [group]
-            s.add(user)
-            s.flush()
+            group.checkin_days = ""  # no planned check-ins: the script starts flows itself
+            group.checkin_time = time(19, 0)
             set_policy(s, group, [LevelSpec("group_facilitators"), LevelSpec("on_call")])
             status = fields.get("status", "active")
             if status != "none":
-                member = Member(
-                    organisation_id=org.id,
-                    group_id=group.id,
-                    name=fields.get("name", "Sam Rivera"),
-                    language=fields.get("language", "en"),
-                    tz=self.script.tz,
-                    status="pending",
-                    created_at=now,
-                    updated_at=now,
-                )
-                directory.set_member_phone(member, self.phones["member"])
-                s.add(member)
-                s.flush()
-                self.member_id = member.id
-                if status == "active":
-                    consent.record_opt_in(
-                        s, member, now, method="console", disclosure="transcript", version="t"
-                    )
-                else:
-                    member.status = status
+                self.member_id = self._add_member(s, group, fields, status, now).id
             s.commit()
 
-    def _member(self, s: object) -> Member:
-        from sqlalchemy.orm import Session
+    def _add_member(
+        self, s: Session, group: Group, fields: dict[str, str], status: str, now: datetime
+    ) -> Member:
+        data = MemberInput(
+            fields.get("name", "Sam Rivera"), self.phones["member"], group,
+            fields.get("language", "en"),
+        )  # fmt: skip
+        member = members.add_member(s, data, now)
+        if status == "active":
+            consent.record_opt_in(
+                s, member, now, method="console", disclosure="transcript", version="t"
+            )
+        else:
+            member.status = status
+        return member
 
-        assert isinstance(s, Session)
+    def _member(self, s: Session) -> Member:
         member = s.get(Member, self.member_id) if self.member_id else None
         if member is None:
             member = s.scalar(
@@ -394,42 +367,21 @@ class _Runner:
         self.member_id = member.id
         return member
 
-    def _group_id(self, s: object) -> int | None:
-        from sqlalchemy.orm import Session
-
-        assert isinstance(s, Session)
+    def _group_id(self, s: Session) -> int | None:
         return s.scalar(select(Group.id).where(Group.code == self.code))
 
     def _start(self, flow_id: str, step_line: int) -> None:
-        from smsapp.services.conversation import conversations
-        from smsapp.services.core import outbox
-
         now = self.clock.now()
         with self.rt.session() as s:
             member = self._member(s)
             context = self._meeting_context(s, member) if flow_id == "reminder" else None
             texts = conversations.start_flow(s, member, flow_id, now, context=context)
-            for index, body in enumerate(texts):
-                outbox.queue_message(
-                    s,
-                    to=member.phone or "",
-                    body=body,
-                    kind="scheduled",
-                    key=f"transcript:{self.code}:{step_line}:{index}",
-                    now=now,
-                    organisation_id=member.organisation_id,
-                    member_id=member.id,
-                )
+            key = f"transcript:{self.code}:{step_line}"
+            outbox.queue_member_texts(s, member, texts, key=key, now=now)
             s.commit()
         self._drain()
 
-    def _meeting_context(self, s: object, member: Member) -> dict[str, object]:
-        from sqlalchemy.orm import Session
-
-        from smsapp.services.domain import meetings
-        from smsapp.services.domain.schedule import format_local
-
-        assert isinstance(s, Session)
+    def _meeting_context(self, s: Session, member: Member) -> dict[str, object]:
         group = s.get(Group, member.group_id)
         assert group is not None
         local = self.clock.now().astimezone(ZoneInfo(group.tz)) + timedelta(days=1)

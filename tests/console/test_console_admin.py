@@ -218,52 +218,51 @@ def test_csv_without_phone_column_is_rejected_whole(browser: Any, world: Any) ->
 
 def test_meeting_series_and_checkin_schedule(browser: Any, world: Any) -> None:
     b = browser("carol")
-    bad = b.post(
-        "/console/meetings/new",
-        data={
-            "group_id": world.hope.id,
-            "title": "Circle",
-            "start_local": "2026-03-05 19:00",
-            "rrule": "FREQ=HOURLY",
-            "duration_minutes": 60,
-            "reminder_offsets": "1440,120",
-        },
-    )
-    assert b"at most once a day" in bad.data
-    ok = b.post(
-        "/console/meetings/new",
-        data={
-            "group_id": world.hope.id,
-            "title": "Circle",
-            "start_local": "2026-03-05 19:00",
-            "rrule": "FREQ=WEEKLY;BYDAY=TH",
-            "duration_minutes": 90,
-            "reminder_offsets": "1440,120",
-        },
-    )
+    meeting = {
+        "group_id": world.hope.id,
+        "title": "Circle",
+        "first_date": "2026-03-05",
+        "start_time": "19:00",
+        "duration_minutes": 90,
+        "repeat": "weekly",
+        "interval": 1,
+        "nth": 1,
+        "reminders": ["1440", "120"],
+    }
+    bad = b.post("/console/meetings/new", data={**meeting, "title": "", "start_time": ""})
+    page = bad.data.decode()  # every problem at once, typed values kept
+    assert "This field is required" in page and "pick a time" in page
+    assert "pick at least one day of the week" in page and 'value="2026-03-05"' in page
+    ok = b.post("/console/meetings/new", data={**meeting, "days": ["3"]})
     assert ok.status_code == 302
     page = b.get("/console/meetings").data.decode()
-    assert "Circle" in page and "FREQ=WEEKLY;BYDAY=TH" in page
+    assert "Every Thursday, 7:00 PM New York time" in page
+    assert "1 day before, 2 hours before" in page and "FREQ=" not in page
     with world.runtime.session() as s:
         series = s.scalars(select(MeetingSeries)).one()
         assert series.duration_minutes == 90
-    url = f"/console/meetings/{series.id}/occurrence"
     first = "2026-03-06T00:00:00+00:00"  # Thu 19:00 in New York (EST; EDT from 8 March)
+    url = f"/console/meetings/{series.id}/occurrence"
+    asked = b.get(
+        url, query_string={"original": first, "action": "move", "new_start": "2026-03-07T18:00"}
+    ).data.decode()
+    assert "Thu 5 Mar, 7:00 PM New York time" in asked and "Sat 7 Mar, 6:00 PM" in asked
+    assert "2 members will get a text" in asked
     moved = b.post(
         url,
-        data={"original": first, "action": "move", "new_start": "2026-03-07 18:00"},
+        data={"original": first, "action": "move", "new_start": "2026-03-07T18:00"},
         follow_redirects=True,
     )
-    assert b"members will be told" in moved.data
-    assert b"2026-03-07 23:00 UTC (moved)" in moved.data
+    assert b"2 members will be told by text in 2 minutes" in moved.data
+    assert b"Sat 7 Mar, 6:00 PM New York time (moved)" in moved.data
     again = b.post(
         url,
         data={"original": "2026-03-12T23:00:00+00:00", "action": "cancel"},
         follow_redirects=True,
     )
-    assert b"members will be told" in again.data and b"2026-03-12 23:00" not in again.data
+    assert b"will be told" in again.data and b"Thu 12 Mar" not in again.data
     url = f"/console/groups/{world.calm.id}/checkins"
-    assert b"add am or pm" in b.post(url, data={"days": ["0"], "time": "7"}).data.lower()
+    assert b"not a valid time" in b.post(url, data={"days": ["0"], "time": "7"}).data.lower()
     assert b.post(url, data={"days": ["0", "2"], "time": "18:30"}).status_code == 302
     with world.runtime.session() as s:
         calm = s.get(Group, world.calm.id)

@@ -46,7 +46,8 @@ def test_ack_then_done_with_note(browser: Any, world: Any, phones: Any) -> None:
     b = browser("alice")
     assert b.post(f"/console/cases/{case_id}/ack").status_code == 302
     refused = b.post(f"/console/cases/{case_id}/resolve", data={"note": " "}, follow_redirects=True)
-    assert b"Please write a short note" in refused.data
+    assert refused.status_code == 422  # the page again, the note marked, the summary focused
+    assert b"write a short note" in refused.data and b"data-error-summary" in refused.data
     with world.runtime.session() as s:
         assert s.get(Case, case_id).status == "acked"
     response = b.post(f"/console/cases/{case_id}/resolve", data={"note": "called, safe now"})

@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from smsapp.models import Group, Organisation, User
+from smsapp.models import Group, Member, Organisation, Timer, User
 from smsapp.services.core import crisis_resources as resources
+from smsapp.services.core import timers
 from smsapp.services.domain.escalation import policy
 from smsapp.services.domain.escalation.policy import LevelSpec
+from smsapp.services.domain.group_zone import ZoneChange, retime_group
+from smsapp.services.domain.planning import member_plan
 from smsapp.services.domain.schedule import validate_tz
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{6,20}$")
@@ -24,11 +27,15 @@ MAX_CRISIS_TEXT = 600
 
 
 class GroupError(ValueError):
-    """A group change refused; `field` names the form field at fault."""
+    """A group change refused; `field` names the form field at fault, and `problems`
+    lists every (field, message) found, so a form can show them all at once."""
 
-    def __init__(self, message: str, field: str = "") -> None:
+    def __init__(
+        self, message: str, field: str = "", problems: list[tuple[str, str]] | None = None
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.problems = problems or [(field, message)]
 
 
 @dataclass(frozen=True)
@@ -86,27 +93,73 @@ def set_escalation(session: Session, group: Group, levels: list[LevelSpec]) -> N
     policy.set_policy(session, group, levels)
 
 
+def set_checkins(session: Session, group: Group, days: str, at: time | None, now: datetime) -> None:
+    """The group's check-in days ("024" = Mon, Wed, Fri) and local time (None: no
+    check-ins); members' next check-ins are planned again at once."""
+    chosen = "".join(sorted({d for d in days if d in "0123456"}))
+    if at is not None and not chosen:
+        raise GroupError("choose at least one day, or clear the time to stop check-ins", "days")
+    group.checkin_days = chosen if at is not None else ""
+    group.checkin_time = at
+    session.flush()
+    members = session.scalars(select(Member).where(Member.group_id == group.id))
+    timers.cancel(
+        session,
+        Timer.kind == "checkin",
+        Timer.member_id.in_(select(Member.id).where(Member.group_id == group.id)),
+    )
+    session.flush()
+    for member in members:
+        member_plan.plan_member(session, member, now)
+
+
 def facilitators_of(session: Session, group: Group) -> list[User]:
     """The group's facilitators, by name."""
     users = [u for u in _org_users(session, group.organisation_id) if group in u.groups]
     return sorted(users, key=lambda u: u.name)
 
 
-def _apply(session: Session, group: Group, organisation_id: int, data: GroupInput) -> None:
+def change_group(
+    session: Session, group: Group, data: GroupInput, now: datetime
+) -> ZoneChange | None:
+    """Edit the group; when its time zone changed, re-plan everything planned in it and
+    return what moved (None when the zone stayed)."""
+    old_tz = group.tz
+    edit_group(session, group, data)
+    if group.tz == old_tz:
+        return None
+    session.flush()
+    return retime_group(session, group, old_tz, now)
+
+
+def problems_of(session: Session, group: Group, data: GroupInput) -> list[tuple[str, str]]:
+    """Every (field, message) wrong with `data` for `group`, all at once."""
+    problems = []
     code = data.code.strip().upper()
     taken = session.scalar(select(Group.id).where(func.upper(Group.code) == code))
     if taken is not None and taken != group.id:
-        raise GroupError("that code is already used by another group", "code")
+        problems.append(("code", "that code is already used by another group"))
     # Codes made before the 6-character minimum keep working while unchanged.
-    if code != group.code and not CODE_PATTERN.match(code):
-        raise GroupError("the code must be 6–20 letters or digits (members text JOIN CODE)", "code")
+    elif code != group.code and not CODE_PATTERN.match(code):
+        problems.append(
+            ("code", "the code must be 6–20 letters or digits (members text JOIN CODE)")
+        )
     if not data.name.strip():
-        raise GroupError("the name is missing", "name")
+        problems.append(("name", "the name is missing"))
     try:
-        group.tz = validate_tz(data.tz.strip())
+        validate_tz(data.tz.strip())
     except ValueError as exc:
-        raise GroupError(str(exc), "tz") from None
-    group.code = code
+        problems.append(("tz", str(exc)))
+    return problems
+
+
+def _apply(session: Session, group: Group, organisation_id: int, data: GroupInput) -> None:
+    problems = problems_of(session, group, data)
+    if problems:
+        field, message = problems[0]
+        raise GroupError(message, field, problems)
+    group.tz = data.tz.strip()
+    group.code = data.code.strip().upper()
     group.name = data.name.strip()[:120]
     group.requires_approval = data.requires_approval
     _apply_crisis_texts(group, data)

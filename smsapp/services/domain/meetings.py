@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -53,7 +53,7 @@ def create_series(
 
     `start_local` is a naive wall time in the group's zone. Raises MeetingError.
     """
-    start = _parse_start(start_local)
+    start = parse_start(start_local)
     title = title.strip()
     if not title:
         raise MeetingError("a meeting needs a title")
@@ -71,12 +71,12 @@ def create_series(
         start_local=start.isoformat(timespec="seconds"),
         duration_minutes=duration_minutes,
         location=location.strip()[:200],
-        reminder_offsets_minutes=_offsets_text(reminder_offsets_minutes),
+        reminder_offsets_minutes=offsets_text(reminder_offsets_minutes),
         created_at=now,
     )
     session.add(series)
     session.flush()
-    _plan_group(session, group, now)
+    plan_group(session, group, now)
     return series
 
 
@@ -96,15 +96,21 @@ def create_one_off(
 
 
 def cancel_occurrence(
-    session: Session, series: MeetingSeries, original_start: datetime, now: datetime
+    session: Session,
+    series: MeetingSeries,
+    original_start: datetime,
+    now: datetime,
+    notify_after: timedelta = timedelta(0),
 ) -> int:
-    """Cancel one meeting; returns how many members will be told. Raises MeetingError."""
+    """Cancel one meeting; returns how many members will be told. Raises MeetingError.
+
+    The notices wait `notify_after` (the console's undo window, see `undo_change`)."""
     occ = _require_future(session, series, original_start, now)
     _set_exception(session, series.id, occ.original_start_utc, "cancelled", None)
     _cancel_reminders(session, series.id, occ.original_start_utc)
     _end_reminder_sessions(session, series.id, occ.original_start_utc)
     log.info("meeting.cancelled", extra={"group_id": series.group_id})
-    return _notify(session, series, occ, "cancelled", None, now)
+    return _notify(session, series, occ, "cancelled", None, now, notify_after)
 
 
 def move_occurrence(
@@ -113,6 +119,7 @@ def move_occurrence(
     original_start: datetime,
     new_start: datetime,
     now: datetime,
+    notify_after: timedelta = timedelta(0),
 ) -> int:
     """Move one meeting to `new_start` (aware, or naive wall time in the group's zone).
 
@@ -130,12 +137,12 @@ def move_occurrence(
     _set_exception(session, series.id, occ.original_start_utc, "moved", moved_to)
     _cancel_reminders(session, series.id, occ.original_start_utc)
     session.flush()
-    _plan_group(session, group, now)
+    plan_group(session, group, now)
     log.info("meeting.moved", extra={"group_id": series.group_id})
-    return _notify(session, series, occ, "moved", moved_to, now)
+    return _notify(session, series, occ, "moved", moved_to, now, notify_after)
 
 
-def _parse_start(value: datetime | str) -> datetime:
+def parse_start(value: datetime | str) -> datetime:
     try:
         start = value if isinstance(value, datetime) else datetime.fromisoformat(value.strip())
     except ValueError:
@@ -145,7 +152,7 @@ def _parse_start(value: datetime | str) -> datetime:
     return start.replace(second=0, microsecond=0)
 
 
-def _offsets_text(offsets: Sequence[int]) -> str:
+def offsets_text(offsets: Sequence[int]) -> str:
     values = sorted({int(m) for m in offsets}, reverse=True)
     if any(m <= 0 or m > MAX_OFFSET_MINUTES for m in values):
         raise MeetingError("reminder offsets are minutes before the meeting, 1 to 20160 (14 days)")
@@ -197,11 +204,12 @@ def _end_reminder_sessions(session: Session, series_id: int, original: datetime)
             flow_sessions.end_active(session, fs.member_id)
 
 
-def _plan_group(session: Session, group: Group, now: datetime) -> None:
-    """Reminders for a new or moved meeting may be due before the next planner run."""
+def plan_group(session: Session, group: Group, now: datetime) -> int:
+    """Reminders for a new or moved meeting may be due before the next planner run.
+    Returns how many timers were added or changed."""
     agenda = member_plan.load_agenda(session, group, now, member_plan.PLAN_HORIZON)
     members = _group_members(session, group.id)
-    member_plan.apply_plan(
+    return member_plan.apply_plan(
         session, [p for m in members for p in member_plan.wanted_timers(m, agenda, now)], now
     )
 
@@ -219,6 +227,7 @@ def _notify(
     notice: str,
     new_start: datetime | None,
     now: datetime,
+    notify_after: timedelta = timedelta(0),
 ) -> int:
     """One `meeting_notice` timer per member who might come (not NO, still receiving)."""
     declined = calendar.said_no(session, series.id, occ.original_start_utc)
@@ -232,7 +241,9 @@ def _notify(
             session,
             key=f"notice:{series.id}:{original}:{member.id}:{notice}:{moved_iso}",
             kind="meeting_notice",
-            due_at=shift_later(now, member.tz, member_plan.quiet_hours_for(session, member)),
+            due_at=shift_later(
+                now + notify_after, member.tz, member_plan.quiet_hours_for(session, member)
+            ),
             now=now,
             member_id=member.id,
             payload={

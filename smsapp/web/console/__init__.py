@@ -69,6 +69,8 @@ _VIEW_MODULES = (
     "case_reach",
     "groups",
     "meetings",
+    "meeting_changes",
+    "checkins",
     "messages",
     "settings",
     "account",

@@ -85,7 +85,10 @@ def cases() -> str:
 @console_bp.get("/cases/<int:case_id>")
 @login_required
 def case_page(case_id: int) -> str:
-    case = visible_case(case_id)
+    return _case_page(visible_case(case_id), ResolveForm())
+
+
+def _case_page(case: Case, resolve_form: ResolveForm) -> str:
     session = db()
     ctx: dict[str, Any] = {"scores": [], "history": [], "member": None}
     member = _member_of(case)
@@ -107,7 +110,7 @@ def case_page(case_id: int) -> str:
         events=_events(case),
         now=runtime().now(),
         ack_form=ConfirmForm(),
-        resolve_form=ResolveForm(),
+        resolve_form=resolve_form,
         **ctx,
     )
 
@@ -126,13 +129,15 @@ def case_ack(case_id: int) -> Response:
 
 @console_bp.post("/cases/<int:case_id>/resolve")
 @login_required
-def case_resolve(case_id: int) -> Response:
+def case_resolve(case_id: int) -> Any:
     case = visible_case(case_id)
     form = ResolveForm()
     note = (form.note.data or "").strip()
     if not form.validate() or not note:
-        flash("Please write a short note (up to 2000 characters) to close the case.", "error")
-        return redirect(url_for("console.case_page", case_id=case.id) + "#done")
+        # The page again, the note field marked and the summary focused: nothing typed is
+        # lost and no jump to an anchor hides the message on a phone.
+        form.note.errors = ["write a short note (up to 2000 characters) to close the case"]
+        return _case_page(case, form), 422
     if escalation.resolve(db(), case, db_user(), note, runtime().now()):
         db().commit()
         flash(f"Case {case.id} is done.", "success")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import Organisation, User
 from smsapp.services.core.texts import plural
-from smsapp.services.domain.schedule import format_local
+from smsapp.services.domain.schedule import format_local, to_local
 from smsapp.services.domain.schedule.plain import zone_label
 from smsapp.web.runtime import runtime
 
@@ -165,13 +165,16 @@ def when(value: Any) -> str:
 
 
 @console_bp.app_template_filter("local")
-def local(value: Any, tz: str | None = None, zone: bool = True) -> str:
+def local(value: Any, tz: str | None = None, zone: bool = True, iso: bool = False) -> str:
     """An instant as local time, zone named: "Wed 4 Mar, 7:00 PM Chicago time".
 
-    `tz` defaults to the organisation's zone (the zone the people reading it live in)."""
+    `tz` defaults to the organisation's zone (the zone the people reading it live in);
+    `iso=True` gives the value a datetime-local input wants ("2026-03-04T19:00")."""
     if value is None:
         return ""
     zone_name = tz or org_tz()
+    if iso:
+        return str(to_local(value, zone_name).strftime("%Y-%m-%dT%H:%M"))
     text = format_local(value, zone_name)
     return f"{text} {zone_label(zone_name)}" if zone else text
 

@@ -6,17 +6,27 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
-    IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from smsapp.services.domain.schedule.plain import (
+    DAY_NAMES,
+    ORDINALS,
+    REMINDER_CHOICES,
+    describe_offset,
+)
+
+DURATIONS = (30, 45, 60, 90, 120, 150, 180)
 LANGUAGES = [("en", "English"), ("es", "Español")]
 REGIONS = [("US", "United States (+1)"), ("GB", "United Kingdom (+44)"), ("ES", "Spain (+34)")]
 
@@ -87,29 +97,74 @@ class SettingsForm(FlaskForm):
     )
 
 
+class MultiCheckbox(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+DAY_CHOICES = [(str(i), d) for i, d in enumerate(DAY_NAMES)]
+
+
 class SeriesForm(FlaskForm):
+    """A meeting in plain terms: date and time pickers, how it repeats, reminders."""
+
     group_id = SelectField("Group", coerce=int)
     title = StringField("Title", validators=[DataRequired(), Length(max=120)])
-    start_local = StringField("First start, local time (YYYY-MM-DD HH:MM)", [DataRequired()])
-    rrule = StringField("Repeats (RRULE, empty for a one-off)", validators=[Length(max=200)])
-    duration_minutes = IntegerField("Duration (minutes)", [NumberRange(5, 600)], default=60)
-    location = StringField("Location", validators=[Length(max=200)])
-    reminder_offsets = StringField(
-        "Reminders, minutes before (comma separated)", default="1440,120"
+    location = StringField("Where", validators=[Length(max=200)])
+    first_date = DateField("First meeting", validators=[DataRequired("pick a date")])
+    start_time = TimeField(
+        "Starts at", validators=[DataRequired("pick a time")], description="the group's local time"
+    )
+    duration_minutes = SelectField(
+        "Length",
+        coerce=int,
+        default=60,
+        choices=[(m, describe_offset(m).removesuffix(" before")) for m in DURATIONS],
+    )
+    repeat = RadioField(
+        "Repeats",
+        default="weekly",
+        choices=[
+            ("once", "Just once"),
+            ("weekly", "Every week (or every few weeks)"),
+            ("monthly", "Once a month, on a weekday"),
+        ],
+    )
+    interval = SelectField(
+        "How often (weekly)",
+        coerce=int,
+        default=1,
+        choices=[
+            (1, "every week"),
+            (2, "every 2 weeks"),
+            (3, "every 3 weeks"),
+            (4, "every 4 weeks"),
+        ],
+    )
+    days = MultiCheckbox(
+        "On", choices=DAY_CHOICES, description="for a monthly meeting, pick one day"
+    )
+    nth = SelectField(
+        "Which one (monthly)",
+        coerce=int,
+        default=1,
+        choices=[(n, f"the {word}") for n, word in ORDINALS.items()],
+    )
+    reminders = MultiCheckbox(
+        "Reminders",
+        default=["1440", "120"],
+        choices=[(str(m), describe_offset(m)) for m in REMINDER_CHOICES],
+        description="each member gets a text, and can answer YES, NO or LATER",
     )
 
 
 class CheckinForm(FlaskForm):
-    days = SelectMultipleField(
-        "Days",
-        coerce=str,
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-        choices=[
-            (str(i), d) for i, d in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
-        ],
+    days = MultiCheckbox("Days", choices=DAY_CHOICES)
+    time = TimeField(
+        "Time",
+        [Optional()],
+        description="the group's local time; leave empty for no check-ins",
     )
-    time = StringField("Time (HH:MM, group's local time; empty = no check-ins)", [Optional()])
 
 
 class ConfirmForm(FlaskForm):

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 
 from smsapp.models import Group, Organisation, PolicyLevel, User
 from smsapp.models.escalations import LEVEL_TARGETS
@@ -58,14 +57,17 @@ def groups() -> str:
 @coordinator_required
 def group_new() -> Any:
     form = _form()
-    if form.validate_on_submit():
+    if _valid(form, Group(code="", tz="UTC")):
         try:
             group = group_service.create_group(
                 db(), current_account().organisation_id, _input(form), runtime().now()
             )
-        except (group_service.GroupError, PolicyError) as exc:
+        except group_service.GroupError as exc:
             db().rollback()
-            form_error(form, getattr(exc, "field", ""), str(exc))
+            _show(form, exc)
+        except PolicyError as exc:
+            db().rollback()
+            form_error(form, "", str(exc))
         else:
             db().commit()
             flash(f"Group {group.code} created.", "success")
@@ -80,78 +82,140 @@ def group_new() -> Any:
 def group_edit(group_id: int) -> Any:
     group = _group(group_id)
     form = _form(group)
-    if form.validate_on_submit():
+    if _valid(form, group):
         try:
-            group_service.edit_group(db(), group, _input(form))
+            moved = group_service.change_group(db(), group, _input(form), runtime().now())
         except group_service.GroupError as exc:
             db().rollback()
-            form_error(form, exc.field, str(exc))
+            _show(form, exc)
         else:
             db().commit()
-            flash("Group saved.", "success")
+            flash(moved.summary() if moved else "Group saved.", "success")
             return redirect(url_for("console.group_edit", group_id=group.id))
-    levels = list(
-        db().scalars(
-            select(PolicyLevel)
-            .where(PolicyLevel.group_id == group.id)
-            .order_by(PolicyLevel.position)
+    return _group_page(group, form)
+
+
+def _group_page(
+    group: Group,
+    form: GroupForm,
+    levels: list[Any] | None = None,
+    policy_errors: list[str] | None = None,
+    status: int = 200,
+) -> Any:
+    if levels is None:
+        levels = list(
+            db().scalars(
+                select(PolicyLevel)
+                .where(PolicyLevel.group_id == group.id)
+                .order_by(PolicyLevel.position)
+            )
         )
-    )
-    return render_page(
+    page = render_page(
         "console/group.html",
         form=form,
         group=group,
         levels=levels,
+        policy_errors=policy_errors or [],
         people=_people(),
         targets=LEVEL_TARGETS,
         max_levels=MAX_LEVELS,
         title=f"Group {group.code}",
         back=url_for("console.groups"),
     )
+    return page, status
 
 
 @console_bp.post("/groups/<int:group_id>/policy")
 @coordinator_required
-def group_policy(group_id: int) -> Response:
+def group_policy(group_id: int) -> Any:
+    """Save the policy; on a refusal the page comes back with every typed value kept and
+    the problems listed at the top of the policy form (no jump past the banner)."""
     group = _group(group_id)
-    try:
-        group_service.set_escalation(db(), group, _levels_from_form())
-    except (PolicyError, ValueError) as exc:
-        db().rollback()
-        flash(f"Policy not saved: {exc}", "error")
-    else:
-        db().commit()
-        flash("Escalation policy saved.", "success")
-    return redirect(url_for("console.group_edit", group_id=group.id) + "#policy")
+    levels, problems = _levels_from_form()
+    if not problems:
+        try:
+            group_service.set_escalation(db(), group, levels)
+        except PolicyError as exc:
+            db().rollback()
+            problems = [str(exc)]
+        else:
+            db().commit()
+            flash("Escalation policy saved.", "success")
+            return redirect(url_for("console.group_edit", group_id=group.id))
+    typed = [_TypedLevel(**_typed(n)) for n in range(MAX_LEVELS)]
+    return _group_page(group, _form(group), typed, problems, 422)
 
 
-def _levels_from_form() -> list[LevelSpec]:
-    """Levels from fields level-N-target/-user/-urgent/-normal/-repeats; empty target = none."""
-    levels = []
+class _TypedLevel:
+    """A policy level as typed (strings kept as they were, for the form to show again)."""
+
+    def __init__(self, target: str, user_id: Any, urgent: str, normal: str, repeats: str):
+        self.target = target
+        self.user_id = int(user_id) if str(user_id).isdigit() else None
+        self.urgent_timeout_minutes = urgent
+        self.normal_timeout_minutes = normal
+        self.repeats = repeats
+
+
+def _typed(n: int) -> dict[str, str]:
+    get = request.form.get
+    return {
+        "target": get(f"level-{n}-target", ""),
+        "user_id": get(f"level-{n}-user", ""),
+        "urgent": get(f"level-{n}-urgent", ""),
+        "normal": get(f"level-{n}-normal", ""),
+        "repeats": get(f"level-{n}-repeats", ""),
+    }
+
+
+def _levels_from_form() -> tuple[list[LevelSpec], list[str]]:
+    """Levels from fields level-N-target/-user/-urgent/-normal/-repeats (empty target =
+    no level), and every problem with what was typed."""
+    levels, problems = [], []
     for n in range(MAX_LEVELS):
-        target = request.form.get(f"level-{n}-target", "")
-        if not target:
+        typed = _typed(n)
+        if not typed["target"]:
             continue
-        user = request.form.get(f"level-{n}-user", "")
+        numbers = {}
+        for key, default, what in (
+            ("urgent", 5, "urgent timeout"),
+            ("normal", 60, "normal timeout"),
+            ("repeats", 1, "times to text"),
+        ):
+            value = typed[key].strip()
+            if value and not value.isdigit():
+                problems.append(f"Level {n + 1}: the {what} must be a whole number.")
+            numbers[key] = int(value) if value.isdigit() else default
+        user = typed["user_id"]
+        if typed["target"] == "user" and not user.isdigit():
+            problems.append(f"Level {n + 1}: choose the person to text.")
         levels.append(
             LevelSpec(
-                target=target,
-                user_id=int(user) if user.isdigit() and target == "user" else None,
-                urgent_timeout_minutes=_int(f"level-{n}-urgent", 5),
-                normal_timeout_minutes=_int(f"level-{n}-normal", 60),
-                repeats=_int(f"level-{n}-repeats", 1),
+                target=typed["target"],
+                user_id=int(user) if user.isdigit() and typed["target"] == "user" else None,
+                urgent_timeout_minutes=numbers["urgent"],
+                normal_timeout_minutes=numbers["normal"],
+                repeats=numbers["repeats"],
             )
         )
-    return levels
+    return levels, problems
 
 
-def _int(name: str, default: int) -> int:
-    value = request.form.get(name, "").strip()
-    if not value:
-        return default
-    if not value.isdigit():
-        raise ValueError(f"{name.split('-')[-1]} must be a whole number")
-    return int(value)
+def _valid(form: GroupForm, group: Group) -> bool:
+    """The form's own checks and the service's, together: every problem shows at once."""
+    if not form.is_submitted():
+        return False
+    ok = bool(form.validate())
+    for field, message in group_service.problems_of(db(), group, _input(form)):
+        if not getattr(form, field).errors:
+            form_error(form, field, message)
+            ok = False
+    return ok
+
+
+def _show(form: GroupForm, exc: group_service.GroupError) -> None:
+    for field, message in exc.problems:
+        form_error(form, field, message)
 
 
 def _form(group: Group | None = None) -> GroupForm:

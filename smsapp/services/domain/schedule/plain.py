@@ -69,6 +69,7 @@ def repeat_of(rule: str) -> Repeat | None:
     if not rule:
         return Repeat("once")
     parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
+    parts.pop("UNTIL", None)  # an ended series repeats the same way until its end
     allowed = {"FREQ", "INTERVAL", "BYDAY"}
     if set(parts) - allowed:
         return None
@@ -120,14 +121,23 @@ def describe_series(rule: str, start_local: datetime, tz: str) -> str:
         return f"Custom repeat ({rule}), {at}"
     if repeat.kind == "once":
         return f"Once, {long_date(start_local.date())}, {at}"
+    until = _until(rule)
+    ends = f" (ended; the last day was {long_date(until)})" if until else ""
     if repeat.kind == "monthly":
         ordinal = ORDINALS[repeat.nth]
-        return f"The {ordinal} {DAY_NAMES[repeat.days[0]]} of every month, {at}"
+        return f"The {ordinal} {DAY_NAMES[repeat.days[0]]} of every month, {at}{ends}"
     every = "Every" if repeat.interval == 1 else f"Every {repeat.interval} weeks on"
     days = day_list(repeat.days)
     if days == "every day":
-        return f"Every day, {at}" if repeat.interval == 1 else f"{every} every day, {at}"
-    return f"{every} {days}, {at}"
+        days = "day" if repeat.interval == 1 else "every day"
+    return f"{every} {days}, {at}{ends}"
+
+
+def _until(rule: str) -> date | None:
+    for part in rule.split(";"):
+        if part.startswith("UNTIL="):
+            return datetime.strptime(part[6:14], "%Y%m%d").date()
+    return None
 
 
 def describe_offset(minutes: int) -> str:
