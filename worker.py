@@ -1,5 +1,9 @@
 """The RQ worker: urgent, default and bulk queues, with the tick running beside it.
 
+Everything runs in this one process (a SimpleWorker runs jobs in-process; the tick is a
+thread; no RQ scheduler process is forked, since every due time lives in the database
+and the tick enqueues it), so a killed worker leaves nothing behind.
+
 python worker.py            # work forever, ticking every SMSAPP_TICK_SECONDS
 python worker.py --burst    # tick, drain everything due, exit
 """
@@ -43,7 +47,7 @@ def run_forever(runtime: Runtime, queues: list[Queue], stop: threading.Event | N
     ticker.start()
     worker = SimpleWorker(queues, connection=runtime.redis)
     try:
-        worker.work(with_scheduler=True, logging_level="INFO")
+        worker.work(with_scheduler=False, logging_level="INFO")
     finally:
         stop.set()
 

@@ -21,6 +21,9 @@ def create_app(settings: Settings | None = None, *, web: bool = True, **parts: A
 
     configure_logging()
     runtime = build_runtime(settings, **parts)
+    from smsapp.jobs.queues import enqueue_sends
+
+    runtime.enqueue_sends = lambda rows: enqueue_sends(runtime, rows)
     set_current_runtime(runtime)
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
     app.config.update(

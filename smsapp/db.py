@@ -60,8 +60,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, class_: type[Session] = Session) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, class_=class_)
 
 
 def is_postgres(session_or_engine: Session | Engine) -> bool:

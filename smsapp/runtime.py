@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +18,33 @@ from smsapp.clock import Clock, SystemClock
 from smsapp.config import ConfigError, Settings
 from smsapp.crypto import Keyring, set_keyring
 from smsapp.db import make_engine, make_session_factory
+from smsapp.services.core import outbox
 from smsapp.services.core.directory import set_lookup_secret
 from smsapp.transport.base import SmsTransport
+from smsapp.transport.local import LocalTransport
+
+Enqueue = Callable[[list[tuple[int, str]]], None]
+
+
+class EdgeSession(Session):
+    """The session every edge (request, job, command) commits with: after the commit it
+    enqueues the texts the services queued in it, so a job never runs before its row
+    exists (`outbox.take_collected`; the enqueue function is `Runtime.enqueue_sends`)."""
+
+    def commit(self) -> None:
+        super().commit()
+        rows = outbox.take_collected(self)
+        enqueue: Enqueue | None = self.info.get("enqueue_sends")
+        if rows and enqueue is not None:
+            enqueue(rows)
+
+    def rollback(self) -> None:
+        outbox.forget_collected(self)
+        super().rollback()
+
+    def close(self) -> None:
+        outbox.forget_collected(self)
+        super().close()
 
 
 @dataclass
@@ -32,13 +57,28 @@ class Runtime:
     clock: Clock
     keyring: Keyring
     lookup_secret: bytes
+    # Simulated phones (sandbox groups) never reach Twilio: their texts go here.
+    sandbox_transport: SmsTransport = field(default_factory=LocalTransport)
+    # Hands committed outbox rows to the queues (set by create_app: smsapp.jobs.queues);
+    # None: the tick enqueues them.
+    enqueue_sends: Enqueue | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def transport_for(self, sandboxed: bool) -> SmsTransport:
+        """The transport a text goes through: the sandbox's own for simulated phones."""
+        return self.sandbox_transport if sandboxed else self.transport
+
+    def open_session(self) -> Session:
+        """A session that enqueues its texts after its commit (see EdgeSession)."""
+        session = self.sessions()
+        session.info["runtime"] = self
+        session.info["enqueue_sends"] = self.enqueue_sends
+        return session
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session that knows its runtime (jobs are enqueued after commit)."""
-        session = self.sessions()
-        session.info["runtime"] = self
+        session = self.open_session()
         try:
             yield session
         except BaseException:
@@ -66,7 +106,7 @@ def build_runtime(
     runtime = Runtime(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
+        sessions=make_session_factory(engine, EdgeSession),
         redis=redis or _redis(settings),
         transport=transport or _transport(settings),
         clock=clock or SystemClock(),
@@ -107,8 +147,6 @@ def _transport(settings: Settings) -> SmsTransport:
         from smsapp.transport.twilio import TwilioTransport
 
         return TwilioTransport(settings)
-    from smsapp.transport.local import LocalTransport
-
     return LocalTransport()
 
 

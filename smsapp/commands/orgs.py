@@ -1,4 +1,5 @@
-"""smsapp orgs create NAME --number E164 [--number …] [--country CC] [--timezone TZ] | list"""
+"""smsapp orgs create NAME --number E164 [--number …] [--country CC] [--timezone TZ] | list
+| rate NUMBER RATE (segments per second a number may send)"""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     create.add_argument("--help-contact", default="", help="shown in the HELP reply")
     create.set_defaults(func=_create)
     sub.add_parser("list", help="organisations and their numbers").set_defaults(func=_list)
+    rate = sub.add_parser("rate", help="how many segments per second a number may send")
+    rate.add_argument("number", help="the number, short code or Messaging Service SID")
+    rate.add_argument(
+        "rate",
+        help="segments per second (e.g. 4); long_code (1), toll_free (3), short_code (100); "
+        "kind (Twilio's limit for this number's kind); default (SMSAPP_SEND_RATE)",
+    )
+    rate.set_defaults(func=_rate)
 
 
 def _create(args: argparse.Namespace) -> int:
@@ -44,13 +53,27 @@ def _create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rate(args: argparse.Namespace) -> int:
+    runtime = commands.make_runtime()
+    with runtime.session() as session, commands.option_errors(NAME_OPTION):
+        number = organisations.set_number_rate(session, args.number, args.rate)
+        session.commit()
+        shown = "SMSAPP_SEND_RATE" if number.rate is None else f"{number.rate:g} segments/s"
+        print(f"{number.address} ({number.kind}) sends at {shown}")
+    return 0
+
+
 def _list(_args: argparse.Namespace) -> int:
     runtime = commands.make_runtime()
     with runtime.session() as session:
         for org in organisations.all_organisations(session):
-            numbers = ",".join(n.address for n in org.numbers) or "-"
+            numbers = ",".join(_shown(n.address, n.rate) for n in org.numbers) or "-"
             print(f"{org.id}\t{org.name}\t{org.country}\t{org.tz}\t{numbers}")
     return 0
+
+
+def _shown(address: str, rate: float | None) -> str:
+    return address if rate is None else f"{address}@{rate:g}/s"
 
 
 NAME_OPTION = {
@@ -59,4 +82,5 @@ NAME_OPTION = {
     "country": "--country",
     "timezone": "--timezone",
     "help_contact": "--help-contact",
+    "rate": "RATE",
 }

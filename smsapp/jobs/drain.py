@@ -18,7 +18,7 @@ def drain(runtime: Runtime, *, max_rounds: int = 50) -> int:
         report = tick(runtime)
         ran = _work(runtime)
         total += ran
-        if ran == 0 and report.timers == 0 and report.sends == 0 and report.calls == 0:
+        if ran == 0 and not (report.timers or report.sends or report.calls or report.pacers):
             return total
     raise RuntimeError(f"queues still busy after {max_rounds} rounds")
 

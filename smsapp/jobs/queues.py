@@ -75,6 +75,25 @@ def _forget_enqueued(runtime: Runtime, ids: list[int]) -> None:
         log.warning("queue.reset_failed", extra={"count": len(ids)})
 
 
+def enqueue_pacing(runtime: Runtime, senders: Iterable[str | None]) -> None:
+    """A pacing turn for each sender (smsapp.sending.pace), unless one is already queued."""
+    try:
+        for sender in senders:
+            if runtime.redis.set(_pacing_key(sender), "1", nx=True, ex=30):
+                queue(runtime, "bulk").enqueue("smsapp.jobs.send.pace_sender", sender, result_ttl=0)
+    except RedisError:  # the tick kicks the sender again
+        log.warning("queue.unavailable", extra={"count": 1})
+
+
+def took_pacing(runtime: Runtime, sender: str | None) -> None:
+    """A pacing job started: the next kick may enqueue another."""
+    runtime.redis.delete(_pacing_key(sender))
+
+
+def _pacing_key(sender: str | None) -> str:
+    return f"smsapp:pacing-queued:{sender or '-'}"
+
+
 def enqueue_calls(runtime: Runtime, call_ids: list[int]) -> None:
     """Enqueue call jobs (urgent: a call is someone reaching a person in need); on a Redis
     failure the tick enqueues them after its grace time."""

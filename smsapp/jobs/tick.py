@@ -10,8 +10,9 @@ from redis.exceptions import RedisError
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from smsapp import sending
 from smsapp.db import is_postgres
-from smsapp.jobs.queues import enqueue_calls, enqueue_sends, enqueue_timer, queue
+from smsapp.jobs.queues import enqueue_calls, enqueue_pacing, enqueue_sends, enqueue_timer, queue
 from smsapp.models import OutboxMessage
 from smsapp.runtime import Runtime
 from smsapp.services.core import calls, delivery, timers
@@ -26,6 +27,7 @@ class TickReport:
     timers: int
     sends: int
     calls: int = 0
+    pacers: int = 0
 
 
 def tick(runtime: Runtime, limit: int = 1000) -> TickReport:
@@ -45,7 +47,20 @@ def tick(runtime: Runtime, limit: int = 1000) -> TickReport:
     enqueue_sends(runtime, sends)
     if due_calls:
         enqueue_calls(runtime, due_calls)
-    return TickReport(timers=len(due_timers), sends=len(sends), calls=len(due_calls))
+    pacers = _ready_senders(runtime, now)
+    enqueue_pacing(runtime, pacers)
+    return TickReport(
+        timers=len(due_timers), sends=len(sends), calls=len(due_calls), pacers=len(pacers)
+    )
+
+
+def _ready_senders(runtime: Runtime, now: datetime) -> list[str | None]:
+    """Paced senders with a text that may go now and nobody pacing them."""
+    try:
+        return sending.ready_senders(runtime, now)
+    except RedisError:
+        log.warning("tick.redis_unavailable", extra={"count": 1})
+        return []
 
 
 def _daily_retention(runtime: Runtime, now: datetime) -> None:

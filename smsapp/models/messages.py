@@ -60,6 +60,9 @@ class OutboxMessage(Base):
     priority: Mapped[str] = mapped_column(String(10), default="default")
     status: Mapped[str] = mapped_column(String(12), default="queued")
     due_at: Mapped[datetime]
+    # The send time reserved for this text by its sender's pacing (services/core/pacing.py):
+    # set once, kept, and never moved behind texts that came after it.
+    send_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     enqueued_at: Mapped[datetime | None]
     claimed_at: Mapped[datetime | None]

@@ -1,5 +1,5 @@
-"""Start-up wiring: every module that registers a timer handler, a flow-action handler or
-an escalation hook (domain/escalation/hooks.py).
+"""Start-up wiring: every module that registers a timer handler, a flow-action handler,
+an escalation hook (domain/escalation/hooks.py) or a delivery outcome (core/delivery.py).
 
 The registries (core/timers.py, core/action_handlers.py) import none of their handlers,
 so each layer owns its own: importing this module once (the runtime does) registers all
@@ -16,13 +16,14 @@ from smsapp.services.conversation import (
     scheduled_fires,
     timer_handlers,
 )
-from smsapp.services.domain import auto_resume, checkins, rsvps
+from smsapp.services.domain import auto_resume, checkins, delivery_outcomes, rsvps
 from smsapp.services.domain.escalation import handlers as escalation_handlers
 from smsapp.services.domain.reach import notices
 
 REGISTERING_MODULES: tuple[ModuleType, ...] = (
     auto_resume,
     checkins,
+    delivery_outcomes,
     rsvps,
     escalation_handlers,
     notices,

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("domain services", ("smsapp.services.domain", "smsapp.accounts")),
     ("conversation services", ("smsapp.services.conversation",)),
     ("wiring", ("smsapp.services.wiring", "smsapp.services")),
-    ("runtime", ("smsapp.runtime", "smsapp.receive")),
+    ("runtime", ("smsapp.runtime", "smsapp.receive", "smsapp.sending")),
     ("jobs", ("smsapp.jobs",)),
     ("sandbox", ("smsapp.sandbox",)),
     ("web", ("smsapp.web",)),
@@ -125,11 +125,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 # Being taken apart by work in progress on main (issue 11: one send path; issue 14: crisis
 # resources move below escalation). These lists only ever shrink; they end empty.
 KNOWN_CYCLES: list[list[str]] = []
-KNOWN_UPWARD = {
-    ("smsapp.jobs.send", "smsapp.sandbox.routing"),
-    ("smsapp.services.core.delivery", "smsapp.services.domain.escalation"),
-    ("smsapp.services.core.outbox", "smsapp.jobs.queues"),
-}
+KNOWN_UPWARD: set[tuple[str, str]] = set()
 
 
 def test_no_import_cycles():

@@ -25,7 +25,6 @@ from smsapp.services.domain.reach import conversation
 from smsapp.services.domain.risk import Lexicon, RiskResult, load_lexicon, screen
 
 log = logging.getLogger(__name__)
-_TO_ENQUEUE = "outbox_to_enqueue"  # see smsapp/services/outbox.py
 
 
 @lru_cache(maxsize=64)
@@ -123,10 +122,8 @@ def _escalate(
     if org is None:
         return False
     reason = "crisis screen: " + ",".join(result.categories or ("positive",))
-    # Texts queued inside the savepoint are held back from the after-commit hook until
-    # the real commit: SQLAlchemy fires after_commit on a savepoint's release too, and a
-    # job enqueued before the commit would find no row and wait for the tick's grace.
-    earlier = session.info.pop(_TO_ENQUEUE, [])
+    # Texts queued inside the savepoint are enqueued by the edge after its commit; a
+    # rolled-back savepoint's rows are left out (outbox.take_collected).
     savepoint = session.begin_nested()
     try:
         case = escalation.open_case(
@@ -139,14 +136,11 @@ def _escalate(
             organisation_id=org.id,
             phone_hash=stranger,
         )
-        queued = session.info.pop(_TO_ENQUEUE, [])
         savepoint.commit()
     except Exception:
         savepoint.rollback()
-        session.info[_TO_ENQUEUE] = earlier
         log.exception("crisis.case_failed", extra={"member_id": member.id if member else None})
         return False
-    session.info[_TO_ENQUEUE] = earlier + queued
     log.info("crisis.screened", extra={"case_id": case.id, "urgency": "urgent"})
     group_id = member.group_id if member else None
     return escalation.has_reachable_responder(session, org.id, group_id)

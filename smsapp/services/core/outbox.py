@@ -1,11 +1,15 @@
-"""Queueing outbound texts: a row first, the RQ job only after the row is committed."""
+"""Queueing outbound texts: a row first, the RQ job only after the row is committed.
+
+Services add rows and say nothing about jobs: each row due now is collected on the
+session (`collected`), and the edge that commits (a request, a job, a command) hands
+them to the queues after its commit (`Runtime` sessions do it in `commit`).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Member, OutboxMessage
@@ -58,8 +62,23 @@ def queue_message(
     session.add(row)
     if row.due_at <= now:
         row.enqueued_at = now
-        session.info.setdefault("outbox_to_enqueue", []).append(row)
+        session.info.setdefault(_COLLECTED, []).append(row)
     return row
+
+
+_COLLECTED = "outbox_collected"
+
+
+def take_collected(session: Session) -> list[tuple[int, str]]:
+    """The (id, priority) of the due rows queued since the last call, for the edge to
+    enqueue after its commit. Rows whose savepoint was rolled back are left out."""
+    rows: list[OutboxMessage] = session.info.pop(_COLLECTED, [])
+    return [(row.id, row.priority) for row in rows if inspect(row).persistent]
+
+
+def forget_collected(session: Session) -> None:
+    """The transaction was rolled back: nothing it queued exists."""
+    session.info.pop(_COLLECTED, None)
 
 
 def queue_member_texts(
@@ -119,21 +138,3 @@ def record_inline_reply(
     )
     session.add(row)
     return row
-
-
-@event.listens_for(Session, "after_commit")
-def _enqueue_after_commit(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint was released, not the transaction
-        return
-    rows: list[OutboxMessage] = session.info.pop("outbox_to_enqueue", [])
-    runtime: Any = session.info.get("runtime")
-    if not rows or runtime is None:
-        return
-    from smsapp.jobs.queues import enqueue_sends
-
-    enqueue_sends(runtime, [(row.id, row.priority) for row in rows])
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_on_rollback(session: Session) -> None:
-    session.info.pop("outbox_to_enqueue", None)

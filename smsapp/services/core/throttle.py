@@ -1,26 +1,52 @@
-"""Per-sender send rate: each send takes the next free slot of its sender."""
+"""Per-sender send rate: each text takes the next free slot of its sender, in time order.
+
+The sender's next free time lives in Redis so every worker shares it; a slot is taken
+atomically and is `segments / rate` seconds long, so a three-segment text uses three
+seconds of a long code (Twilio counts segments, not messages).
+"""
 
 from __future__ import annotations
 
 from redis import Redis
 
-# KEYS[1] = the sender's next free time; ARGV = now, spacing. Returns the slot taken.
+# KEYS[1] = the sender's next free time; ARGV = now, length, latest start (or "").
+# Returns the slot's start, or nil when the next free time is later than the latest start.
 _TAKE_SLOT = """
 local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
-local now = tonumber(ARGV[1])
-local slot = math.max(nxt, now)
+local slot = math.max(nxt, tonumber(ARGV[1]))
+if ARGV[3] ~= '' and slot > tonumber(ARGV[3]) then
+  return false
+end
 redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[2])), 'EX', 3600)
 return tostring(slot)
 """
 
 
-def take_slot(redis: Redis[bytes], sender: str, rate: float, now_ts: float) -> float:
-    """The time (epoch seconds) this send may go; `now_ts` when the sender is idle.
-
-    Urgent sends go at once whatever this returns, but still take a slot so later bulk
-    sends queue behind them instead of Twilio's own queue holding the crisis text.
-    """
+def take_slot(
+    redis: Redis[bytes],
+    sender: str,
+    rate: float,
+    now_ts: float,
+    *,
+    segments: int = 1,
+    latest: float | None = None,
+) -> float | None:
+    """The time (epoch seconds) a text of `segments` may go from `sender`: `now_ts` when the
+    sender is idle. None (nothing taken) when the first free slot starts after `latest`."""
     if rate <= 0:
         return now_ts
-    slot = redis.eval(_TAKE_SLOT, 1, f"smsapp:rate:{sender}", repr(now_ts), repr(1.0 / rate))
-    return float(slot)
+    slot = redis.eval(
+        _TAKE_SLOT,
+        1,
+        f"smsapp:rate:{sender}",
+        repr(now_ts),
+        repr(max(segments, 1) / rate),
+        "" if latest is None else repr(latest),
+    )
+    return None if slot is None else float(slot)
+
+
+def next_free(redis: Redis[bytes], sender: str) -> float:
+    """When `sender`'s next slot starts (epoch seconds; 0 when it has never sent)."""
+    value = redis.get(f"smsapp:rate:{sender}")
+    return float(value) if value is not None else 0.0

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Organisation, SendingNumber
+from smsapp.services.core.numbers import DEFAULT_RATES
 from smsapp.services.domain.schedule import validate_tz
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -69,6 +70,34 @@ def add_number(session: Session, org: Organisation, raw: str, now: datetime) -> 
     )
     session.add(number)
     session.flush()
+    return number
+
+
+def set_number_rate(session: Session, address: str, rate: str) -> SendingNumber:
+    """Set how many segments per second a number may send: a figure, a number kind
+    (Twilio's limit for it: long_code 1, toll_free 3, short_code 100), "kind" (the limit
+    of this number's own kind) or "default" (SMSAPP_SEND_RATE)."""
+    number = session.scalar(select(SendingNumber).where(SendingNumber.address == address.strip()))
+    if number is None:
+        raise OrganisationError(f"no organisation owns {address.strip()!r}", "number")
+    value = rate.strip().lower()
+    if value == "default":
+        number.rate = None
+    elif value == "kind" and number.kind in DEFAULT_RATES:
+        number.rate = DEFAULT_RATES[number.kind]
+    elif value in DEFAULT_RATES:
+        number.rate = DEFAULT_RATES[value]
+    else:
+        try:
+            number.rate = float(value)
+        except ValueError:
+            raise OrganisationError(
+                "a rate is segments per second (e.g. 4), long_code, toll_free, short_code, "
+                "kind or default",
+                "rate",
+            ) from None
+        if not 0 < number.rate <= 1000:
+            raise OrganisationError("a rate is more than 0 and at most 1000 per second", "rate")
     return number
 
 

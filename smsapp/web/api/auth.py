@@ -13,9 +13,7 @@ from smsapp.web.runtime import runtime
 def db() -> Session:
     """The request's session (opened on first use, closed at teardown)."""
     if "api_db" not in g:
-        opened = runtime().sessions()
-        opened.info["runtime"] = runtime()  # outbox rows are enqueued after commit
-        g.api_db = opened
+        g.api_db = runtime().open_session()  # outbox rows are enqueued after commit
     session: Session = g.api_db
     return session
 

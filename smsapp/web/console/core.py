@@ -82,10 +82,7 @@ def nav_items(account: ConsoleUser | None) -> list[NavItem]:
 def db() -> Session:
     """This request's database session; closed at the end of the request, never auto-committed."""
     if "console_db" not in g:
-        rt = runtime()
-        session = rt.sessions()
-        session.info["runtime"] = rt  # outbox rows are enqueued after commit
-        g.console_db = session
+        g.console_db = runtime().open_session()  # outbox rows are enqueued after commit
     return cast(Session, g.console_db)
 
 
