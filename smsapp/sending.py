@@ -32,10 +32,12 @@ from smsapp.models import OutboxMessage
 from smsapp.runtime import Runtime
 from smsapp.services.core import delivery, pacing
 from smsapp.services.core.numbers import rate_for
-from smsapp.services.core.throttle import next_free, take_slot
+from smsapp.services.core.throttle import next_free, take_slot, take_wire, wire_free
 from smsapp.transport.base import TransportError
 
-PASS = timedelta(seconds=0.5)  # how far ahead a pass reserves slots (an urgent text's wait)
+# A pass sends the texts whose slots fall within the next PASS; slots are reserved one
+# pass further ahead, so an urgent text waits at most about 2 × PASS for its slot.
+PASS = timedelta(seconds=0.4)
 TURN = timedelta(seconds=1)  # how long one job paces a sender before handing over
 PACER_LEASE_MS = 5000  # a dead pacer's sender is free again after this
 log = logging.getLogger(__name__)
@@ -124,27 +126,23 @@ def send_now(runtime: Runtime, outbox_ids: Sequence[int]) -> None:
 
 
 def send_urgent(runtime: Runtime, sender: str | None, rate: float, outbox_ids: list[int]) -> None:
-    """Urgent texts wait for no bulk text: each takes its sender's next slot (a slot is
-    at most a pass away) and goes at it; it still counts against the rate."""
+    """Urgent texts wait for no bulk text: each is sent at once, and still counts against
+    the rate: it takes a slot of its sender's timeline (later bulk slots move behind it)
+    and the wire (the bulk text due at that moment waits its turn at the wire)."""
     address = _address(runtime, sender)
-    for outbox_id in outbox_ids:
-        with runtime.session() as session:
-            body = pacing.bodies(session, [outbox_id]).get(outbox_id)
-            if body is None:
-                continue
-            slot = take_slot(
-                runtime.redis,
-                address,
-                rate,
-                runtime.now().timestamp(),
-                segments=delivery.segments_of(body),
-            )
-            assert slot is not None
-            if not pacing.reserve(session, outbox_id, _at(slot)):
-                continue  # a pacer reserved it first and sends it
-            session.commit()
-        if wait_until(runtime, _at(slot)):
-            _send_reserved(runtime, outbox_id)
+    now = runtime.now()
+    at = max(now, _at(wire_free(runtime.redis, address)))  # right after the text on the wire
+    with runtime.session() as session:
+        texts = pacing.bodies(session, outbox_ids)
+        mine = []
+        for outbox_id, body in texts.items():
+            take_slot(runtime.redis, address, rate, now.timestamp(),
+                      segments=delivery.segments_of(body))  # fmt: skip
+            if pacing.reserve(session, outbox_id, at):  # else a pacer has it
+                mine.append((outbox_id, at))
+        session.commit()
+    if mine:
+        _send_pass(runtime, address, rate, mine)
 
 
 def pace(runtime: Runtime, sender: str | None) -> bool:
@@ -159,45 +157,96 @@ def pace(runtime: Runtime, sender: str | None) -> bool:
     if not lock.acquire():
         return False
     try:
+        with runtime.session() as session:
+            rate = _rate(runtime, session, sender)
         deadline = runtime.now() + TURN
         while True:
             now = runtime.now()
             plan = _next_pass(runtime, sender, address, now)
             if not plan:
-                if not _waiting_room(runtime, sender, now):
-                    return False
-                if not _real(runtime):
+                if not _real(runtime) or not _waiting_room(runtime, sender, now):
                     return False
                 time.sleep(min(PASS.total_seconds(), 0.2))
-            for outbox_id, send_at in plan:
-                if not wait_until(runtime, send_at):
-                    return False
-                _send_reserved(runtime, outbox_id)
-                lock.renew()
+            elif not _send_pass(runtime, address, rate, plan):
+                return False  # a manual clock: the next slot is still to come
+            lock.renew()
             if runtime.now() >= deadline:
                 return _real(runtime) and _has_work(runtime, sender, runtime.now())
     finally:
         lock.release()
 
 
+def _send_pass(
+    runtime: Runtime, address: str, rate: float, plan: list[tuple[int, datetime]]
+) -> bool:
+    """Claim a pass's reserved rows together (one commit), send each at its time, record
+    them together. False when nothing could be claimed yet (a manual clock)."""
+    now = runtime.now()
+    ahead = max(PASS, max(at for _, at in plan) - now) if _real(runtime) else timedelta(0)
+    with runtime.session() as session:
+        claimed = delivery.claim_many(session, [i for i, _ in plan], now, ahead=ahead)
+        session.commit()
+    if not claimed:
+        return not plan or plan[0][1] <= runtime.now()
+    slots = dict(plan)
+    claimed.sort(key=lambda c: (c.priority != "urgent", slots.get(c.id, now), c.id))
+    outcomes: list[delivery.Outcome] = []
+    sent_all = True
+    for index, one in enumerate(claimed):
+        wait_until(runtime, slots.get(one.id, runtime.now()))
+        at = None if one.sandboxed else _take_wire(runtime, address, rate, one.body)
+        if at is None and not one.sandboxed:  # a manual clock: the wire is busy until later
+            _release(runtime, [c.id for c in claimed[index:]])
+            sent_all = False
+            break
+        outcome = _send(runtime, one, at)
+        if outcome is not None:
+            outcomes.append(outcome)
+    _record(runtime, outcomes)
+    return sent_all
+
+
+def _take_wire(runtime: Runtime, address: str, rate: float, body: str) -> datetime | None:
+    """On a real clock, never hand the provider two texts closer than the rate allows,
+    even when a send ran late (slots are planned; this is what happens). Returns when
+    the text took the wire (its `sent_at`)."""
+    segments = delivery.segments_of(body)
+    if not _real(runtime):
+        now = runtime.now()
+        taken = take_wire(runtime.redis, address, rate, now.timestamp(), segments=segments)
+        return now if taken <= 0 else None
+    while True:
+        now_ts = time.time()
+        wait = take_wire(runtime.redis, address, rate, now_ts, segments=segments)
+        if wait <= 0:
+            return _at(now_ts)
+        time.sleep(wait)
+
+
 def _next_pass(
     runtime: Runtime, sender: str | None, address: str, now: datetime
 ) -> list[tuple[int, datetime]]:
-    """The reserved rows due within a pass; if none, reserve the next pass first."""
+    """The reserved rows due within a pass. Slots are kept reserved one pass further
+    ahead, so the sender's timeline has no hole while a pass is being recorded."""
     with runtime.session() as session:
-        due = pacing.due_reserved(session, sender, now + PASS)
-        if not due:
-            _reserve_pass(runtime, session, sender, address, now)
+        if next_free(runtime.redis, address) <= (now + 2 * PASS).timestamp():
+            _reserve(runtime, session, sender, address, now, now + 2 * PASS)
             session.commit()
-            due = pacing.due_reserved(session, sender, now + PASS)
+        due = pacing.due_reserved(session, sender, now + PASS)
         return [(row.id, row.send_at) for row in due if row.send_at is not None]
 
 
-def _reserve_pass(
-    runtime: Runtime, session: Session, sender: str | None, address: str, now: datetime
+def _reserve(
+    runtime: Runtime,
+    session: Session,
+    sender: str | None,
+    address: str,
+    now: datetime,
+    until: datetime,
 ) -> None:
+    """Reserve slots up to `until` for the texts next in line (services/core/pacing.py)."""
     rate = _rate(runtime, session, sender)
-    limit = max(1, int(rate * PASS.total_seconds()) + 1)
+    limit = max(1, int(rate * (until - now).total_seconds()) + 1)
     candidates = pacing.next_in_line(session, sender, now, limit)
     if not candidates:
         return
@@ -206,7 +255,6 @@ def _reserve_pass(
         select(OutboxMessage).where(OutboxMessage.id.in_([c.id for c in candidates]))
     ).all()
     sandbox = delivery.sandboxed_ids(session, loaded)
-    latest = (now + PASS).timestamp()
     for candidate in candidates:
         if candidate.id in sandbox:  # simulated phones use no real throughput
             pacing.reserve(session, candidate.id, now)
@@ -217,7 +265,7 @@ def _reserve_pass(
             rate,
             now.timestamp(),
             segments=delivery.segments_of(texts.get(candidate.id)),
-            latest=latest,
+            latest=until.timestamp(),
         )
         if slot is None:
             return
@@ -247,22 +295,17 @@ def ready_senders(runtime: Runtime, now: datetime) -> list[str | None]:
             address = _address(runtime, sender)
             if _rate(runtime, session, sender) <= 0 or Pacer(runtime.redis, address).held():
                 continue
+            if wire_free(runtime.redis, address) > now.timestamp():
+                continue  # the text on the wire is not done: come back then
             free = next_free(runtime.redis, address)
-            if reserved_due or free <= (now + PASS).timestamp():
+            if reserved_due or free <= (now + 2 * PASS).timestamp():
                 ready.append(sender)
     return ready
 
 
-def _send_reserved(runtime: Runtime, outbox_id: int) -> None:
-    with runtime.session() as session:
-        claimed = delivery.claim_many(session, [outbox_id], runtime.now())
-        session.commit()
-    for one in claimed:
-        outcome = _send(runtime, one)
-        _record(runtime, [outcome] if outcome is not None else [])
-
-
-def _send(runtime: Runtime, claimed: delivery.ClaimedSend) -> delivery.Outcome | None:
+def _send(
+    runtime: Runtime, claimed: delivery.ClaimedSend, at: datetime | None = None
+) -> delivery.Outcome | None:
     """One network call, no session open. None: the outcome is unknown (the row stays
     claimed and is looked up at the provider after its lease, never resent blindly)."""
     transport = runtime.transport_for(claimed.sandboxed)
@@ -283,7 +326,7 @@ def _send(runtime: Runtime, claimed: delivery.ClaimedSend) -> delivery.Outcome |
             extra={"outbox_id": claimed.id, "error_type": type(error).__name__},
         )
         return None
-    return delivery.Outcome(claimed.id, sid=result.sid)
+    return delivery.Outcome(claimed.id, sid=result.sid, at=at)
 
 
 def _record(runtime: Runtime, outcomes: list[delivery.Outcome]) -> None:
@@ -291,6 +334,12 @@ def _record(runtime: Runtime, outcomes: list[delivery.Outcome]) -> None:
         return
     with runtime.session() as session:
         delivery.record_outcomes(session, outcomes, runtime.now())
+        session.commit()
+
+
+def _release(runtime: Runtime, outbox_ids: list[int]) -> None:
+    with runtime.session() as session:
+        delivery.release(session, outbox_ids)
         session.commit()
 
 

@@ -59,6 +59,9 @@ class TwilioStandIn:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     throttle_next: int = 0  # answer this many requests with 429 / 20429
     delay: float = 0.0  # seconds each accepted send takes (to stop a worker mid-batch)
+    # seconds to hold the answer after a send was accepted and recorded (a worker killed
+    # then has handed the text over without knowing it)
+    stall_after_accept: float = 0.0
     inflight: int = 0  # sends being handled right now
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -101,6 +104,8 @@ class TwilioStandIn:
             sender: dict[str, Any] = {"From": None, "MessagingServiceSid": None}
             self.messages.append({**sender, **form.to_dict(), "Sid": sid, "ReceivedAt": at})
             self.inflight -= 1
+        if self.stall_after_accept:
+            time.sleep(self.stall_after_accept)
         return _json(201, _message_resource(self.account_sid, sid, form, at))
 
     def _create_call(self, request: Request) -> Response:

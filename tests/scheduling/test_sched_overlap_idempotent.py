@@ -35,7 +35,9 @@ def test_reminder_due_while_a_check_in_waits_is_deferred_not_lost(phones, clock,
     run_until(phones, clock, runtime, CHECKIN + timedelta(hours=1))
     rows = sent_to(runtime, sam)
     assert rows[1].body.startswith("Reminder: Hope Circle meets Mon 2 Mar, 9:30 PM")
-    assert rows[1].sent_at == CHECKIN + timedelta(minutes=45)  # the next step after the reply
+    # It goes as soon as the question is answered (issue 11: it used to wait for a fixed
+    # re-arm 10 minutes later, at 19:45).
+    assert rows[1].sent_at == CHECKIN + timedelta(minutes=35)
     assert "see you there" in phones.text("sam", "yes")
     with runtime.session() as s:
         assert s.scalar(select(MoodScore.score)) == 4

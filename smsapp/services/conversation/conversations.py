@@ -16,7 +16,7 @@ from smsapp.services.conversation.render import render_context
 from smsapp.services.core import action_handlers, flow_catalog, timers
 from smsapp.services.core.action_handlers import ActionCall
 from smsapp.services.domain import checkins
-from smsapp.services.domain.flow_sessions import active_session, end_active
+from smsapp.services.domain.flow_sessions import active_session, end_active, release_held
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,9 @@ def answer(session: Session, member: Member, body: str, now: datetime) -> str | 
     if not result.handled:
         if result.state.ended:
             _store(fs, result.state, now)
+            release_held(session, member.id, now)
         return None
+    release_held(session, member.id, now)  # texts held behind this question go now
     texts = _apply(session, member, fs, flow, result, now)
     return "\n\n".join(texts) if texts else None
 
@@ -88,6 +90,7 @@ def on_timeout(session: Session, fs_id: int, now: datetime) -> list[str]:
     result = engine.step(flow, engine.SessionState.from_dict(fs.state), engine.Timeout(), now, ctx)
     if not result.handled:
         return []
+    release_held(session, member.id, now)  # texts held behind this question go now
     return _apply(session, member, fs, flow, result, now)
 
 

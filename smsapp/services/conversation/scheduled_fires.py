@@ -7,12 +7,13 @@ reminders), the meeting was cancelled or has started (the reminder is dropped).
 Sessions for one member never overlap. When a reminder or check-in comes due while
 the member has a flow session *waiting for a reply*, the fire is queued behind it: the
 timer is re-armed (status back to "pending") for the session's wait expiry plus one
-minute, but never more than `DEFER_STEP` ahead, so a member who answers the waiting
-question soon gets the deferred text soon after. The waiting session is not ended, so
-its reply is never stolen. A question holds later fires for at most `HOLD_MAX` after
-it was asked: an unanswered reminder (whose wait is 12 h) must not swallow the
-evening's check-in. After that the new flow starts (ending the old session); a late
-answer then goes to the newest question, the one at the bottom of the member's screen.
+minute, but never more than `DEFER_STEP` ahead; the answer or the timeout releases it
+at once (`flow_sessions.release_held`), so a member who answers gets the held text
+then. The waiting session is not ended, so its reply is never stolen. A question holds
+later fires for at most `HOLD_MAX` after it was asked: an unanswered reminder (whose
+wait is 12 h) must not swallow the evening's check-in. After that the new flow starts
+(ending the old session); a late answer then goes to the newest question, the one at
+the bottom of the member's screen.
 A deferred reminder that can no longer go out before the meeting starts, or would land
 in quiet hours, is dropped (reminders never move later); a deferred check-in moves
 past quiet hours like any check-in.
@@ -169,7 +170,7 @@ def _defer_behind_session(
     ):
         _drop(timer, "reminder could not go out before the meeting")
         return True
-    _rearm(timer, due, f"waiting for the member's reply to {fs.flow_id}")
+    _rearm(timer, due, flow_sessions.HELD_REASON + fs.flow_id)
     return True
 
 

@@ -60,6 +60,7 @@ class Outcome:
     outbox_id: int
     sid: str | None = None
     error: TransportError | None = None
+    at: datetime | None = None  # when it was handed to the provider (None: when recorded)
 
 
 def segments_of(body: str | None) -> int:
@@ -237,7 +238,7 @@ def record_outcomes(session: Session, outcomes: Sequence[Outcome], now: datetime
         session.execute(
             update(OutboxMessage),
             [
-                {"id": o.outbox_id, "status": "sent", "twilio_sid": o.sid, "sent_at": now,
+                {"id": o.outbox_id, "status": "sent", "twilio_sid": o.sid, "sent_at": o.at or now,
                  "delivery_status": "queued"}
                 for o in sent
             ],

@@ -50,3 +50,37 @@ def next_free(redis: Redis[bytes], sender: str) -> float:
     """When `sender`'s next slot starts (epoch seconds; 0 when it has never sent)."""
     value = redis.get(f"smsapp:rate:{sender}")
     return float(value) if value is not None else 0.0
+
+
+# KEYS[1] = when the sender's wire is next free; ARGV = now, length. Returns 0 when the
+# wire was taken now, else how many seconds to wait.
+_TAKE_WIRE = """
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+local now = tonumber(ARGV[1])
+if now < nxt then
+  return tostring(nxt - now)
+end
+redis.call('SET', KEYS[1], tostring(now + tonumber(ARGV[2])), 'EX', 3600)
+return '0'
+"""
+
+
+def take_wire(
+    redis: Redis[bytes], sender: str, rate: float, now_ts: float, *, segments: int = 1
+) -> float:
+    """The last gate before the network, in real time: 0 when this text may be handed to
+    the provider now (and the sender is then busy for its length), else the seconds to
+    wait. A send that ran late (a slow machine, a slow answer) so never brings the next
+    one closer than the rate allows, whichever worker sends it."""
+    if rate <= 0:
+        return 0.0
+    wait = redis.eval(
+        _TAKE_WIRE, 1, f"smsapp:wire:{sender}", repr(now_ts), repr(max(segments, 1) / rate)
+    )
+    return float(wait)
+
+
+def wire_free(redis: Redis[bytes], sender: str) -> float:
+    """When `sender`'s wire is free again (epoch seconds; 0 when it has never sent)."""
+    value = redis.get(f"smsapp:wire:{sender}")
+    return float(value) if value is not None else 0.0

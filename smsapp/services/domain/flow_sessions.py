@@ -6,11 +6,35 @@ is what the domain needs to read or end a session without running one.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from smsapp.models import FlowSession, Timer
 from smsapp.services.core import timers
+
+# The reason a reminder or check-in held back behind a waiting question is stored with
+# (conversation/scheduled_fires.py); the answer or the timeout releases it at once.
+HELD_REASON = "waiting for the member's reply to "
+HELD_KINDS = ("reminder", "checkin")
+
+
+def release_held(session: Session, member_id: int, now: datetime) -> None:
+    """The member's question was answered, timed out or ended: the scheduled texts held
+    back behind it come due now instead of at their later re-arm."""
+    session.execute(
+        update(Timer)
+        .where(
+            Timer.member_id == member_id,
+            Timer.status == "pending",
+            Timer.kind.in_(HELD_KINDS),
+            Timer.reason.startswith(HELD_REASON),
+            Timer.due_at > now,
+        )
+        .values(due_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def active_session(session: Session, member_id: int) -> FlowSession | None:
