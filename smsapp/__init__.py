@@ -21,9 +21,10 @@ def create_app(settings: Settings | None = None, *, web: bool = True, **parts: A
 
     configure_logging()
     runtime = build_runtime(settings, **parts)
-    from smsapp.jobs.queues import enqueue_sends
+    from smsapp.jobs import queues
 
-    runtime.enqueue_sends = lambda rows: enqueue_sends(runtime, rows)
+    # The edge's commit hands the rows it queued to RQ (see runtime.EdgeSession).
+    runtime.enqueue_sends = lambda rows: queues.enqueue_sends(runtime, rows)
     set_current_runtime(runtime)
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
     app.config.update(

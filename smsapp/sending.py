@@ -39,6 +39,9 @@ from smsapp.transport.base import TransportError
 # pass further ahead, so an urgent text waits at most about 2 × PASS for its slot.
 PASS = timedelta(seconds=0.4)
 TURN = timedelta(seconds=1)  # how long one job paces a sender before handing over
+# An urgent text waits for the text on the wire at most this long (one long-code slot);
+# behind a slower sender it goes at once, and the sender's later texts move behind it.
+URGENT_WAIT = timedelta(seconds=1)
 PACER_LEASE_MS = 5000  # a dead pacer's sender is free again after this
 log = logging.getLogger(__name__)
 
@@ -131,7 +134,8 @@ def send_urgent(runtime: Runtime, sender: str | None, rate: float, outbox_ids: l
     and the wire (the bulk text due at that moment waits its turn at the wire)."""
     address = _address(runtime, sender)
     now = runtime.now()
-    at = max(now, _at(wire_free(runtime.redis, address)))  # right after the text on the wire
+    free = _at(wire_free(runtime.redis, address))  # right after the text on the wire…
+    at = max(now, free) if free - now <= URGENT_WAIT else now  # …unless that is long
     with runtime.session() as session:
         texts = pacing.bodies(session, outbox_ids)
         mine = []
@@ -194,7 +198,8 @@ def _send_pass(
     sent_all = True
     for index, one in enumerate(claimed):
         wait_until(runtime, slots.get(one.id, runtime.now()))
-        at = None if one.sandboxed else _take_wire(runtime, address, rate, one.body)
+        urgent = one.priority == "urgent"
+        at = None if one.sandboxed else _take_wire(runtime, address, rate, one.body, urgent)
         if at is None and not one.sandboxed:  # a manual clock: the wire is busy until later
             _release(runtime, [c.id for c in claimed[index:]])
             sent_all = False
@@ -206,18 +211,23 @@ def _send_pass(
     return sent_all
 
 
-def _take_wire(runtime: Runtime, address: str, rate: float, body: str) -> datetime | None:
+def _take_wire(
+    runtime: Runtime, address: str, rate: float, body: str, urgent: bool = False
+) -> datetime | None:
     """On a real clock, never hand the provider two texts closer than the rate allows,
     even when a send ran late (slots are planned; this is what happens). Returns when
     the text took the wire (its `sent_at`)."""
     segments = delivery.segments_of(body)
+    longest = URGENT_WAIT.total_seconds() if urgent else None
     if not _real(runtime):
         now = runtime.now()
-        taken = take_wire(runtime.redis, address, rate, now.timestamp(), segments=segments)
+        taken = take_wire(runtime.redis, address, rate, now.timestamp(), segments=segments,
+                          longest_wait=longest)  # fmt: skip
         return now if taken <= 0 else None
     while True:
         now_ts = time.time()
-        wait = take_wire(runtime.redis, address, rate, now_ts, segments=segments)
+        wait = take_wire(runtime.redis, address, rate, now_ts, segments=segments,
+                         longest_wait=longest)  # fmt: skip
         if wait <= 0:
             return _at(now_ts)
         time.sleep(wait)

@@ -52,21 +52,28 @@ def next_free(redis: Redis[bytes], sender: str) -> float:
     return float(value) if value is not None else 0.0
 
 
-# KEYS[1] = when the sender's wire is next free; ARGV = now, length. Returns 0 when the
-# wire was taken now, else how many seconds to wait.
+# KEYS[1] = when the sender's wire is next free; ARGV = now, length, longest wait (or "").
+# Returns 0 when the wire was taken now, else how many seconds to wait. A text that would
+# wait longer than its longest wait takes the wire at once and still adds its length.
 _TAKE_WIRE = """
 local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
 local now = tonumber(ARGV[1])
-if now < nxt then
+if now < nxt and (ARGV[3] == '' or nxt - now <= tonumber(ARGV[3])) then
   return tostring(nxt - now)
 end
-redis.call('SET', KEYS[1], tostring(now + tonumber(ARGV[2])), 'EX', 3600)
+redis.call('SET', KEYS[1], tostring(math.max(now, nxt) + tonumber(ARGV[2])), 'EX', 3600)
 return '0'
 """
 
 
 def take_wire(
-    redis: Redis[bytes], sender: str, rate: float, now_ts: float, *, segments: int = 1
+    redis: Redis[bytes],
+    sender: str,
+    rate: float,
+    now_ts: float,
+    *,
+    segments: int = 1,
+    longest_wait: float | None = None,
 ) -> float:
     """The last gate before the network, in real time: 0 when this text may be handed to
     the provider now (and the sender is then busy for its length), else the seconds to
@@ -75,7 +82,12 @@ def take_wire(
     if rate <= 0:
         return 0.0
     wait = redis.eval(
-        _TAKE_WIRE, 1, f"smsapp:wire:{sender}", repr(now_ts), repr(max(segments, 1) / rate)
+        _TAKE_WIRE,
+        1,
+        f"smsapp:wire:{sender}",
+        repr(now_ts),
+        repr(max(segments, 1) / rate),
+        "" if longest_wait is None else repr(longest_wait),
     )
     return float(wait)
 
