@@ -198,6 +198,8 @@ def main() -> None:
         time.sleep(0.2)
     stop.set()
     report(args, runtime, transport, began, crisis_at)
+    sys.stdout.flush()
+    os._exit(0)  # the worker threads may sit in a blocking Redis call: do not wait for them
 
 
 def _gaps(gaps: list[float], rate: float) -> str:
