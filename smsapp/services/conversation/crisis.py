@@ -185,5 +185,5 @@ def _reason(categories: tuple[str, ...]) -> str:
     """What the case list and page say a case is about, in words a facilitator reads
     (the screen's own names, like "active_thoughts", mean nothing to them)."""
     kinds = [taxonomy.CRISIS.get(name, name.replace("_", " ")) for name in categories]
-    reason = "Crisis words: " + ("; ".join(kinds) or "the screen found a risk")
+    reason = "Texted about " + ("; ".join(kinds) or "a risk the screen found")
     return reason if len(reason) <= 120 else reason[:119] + "…"
