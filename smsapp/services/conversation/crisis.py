@@ -22,7 +22,7 @@ from smsapp.services.core.crisis_resources import crisis_reply
 from smsapp.services.core.texts import text
 from smsapp.services.domain import escalation
 from smsapp.services.domain.reach import conversation
-from smsapp.services.domain.risk import Lexicon, RiskResult, load_lexicon, screen
+from smsapp.services.domain.risk import Lexicon, RiskResult, load_lexicon, screen, taxonomy
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ def _escalate(
     """
     if org is None:
         return False
-    reason = "crisis screen: " + ",".join(result.categories or ("positive",))
+    reason = _reason(result.categories)
     # Texts queued inside the savepoint are enqueued by the edge after its commit; a
     # rolled-back savepoint's rows are left out (outbox.take_collected).
     savepoint = session.begin_nested()
@@ -173,3 +173,11 @@ def _is_staff_command(body: str) -> bool:
     from smsapp.services.conversation.facilitator_commands import is_command
 
     return is_command(body)
+
+
+def _reason(categories: tuple[str, ...]) -> str:
+    """What the case list and page say a case is about, in words a facilitator reads
+    (the screen's own names, like "active_thoughts", mean nothing to them)."""
+    kinds = [taxonomy.CRISIS.get(name, name.replace("_", " ")) for name in categories]
+    reason = "Texted about " + ("; ".join(kinds) or "a risk the screen found")
+    return reason if len(reason) <= 120 else reason[:119] + "…"
