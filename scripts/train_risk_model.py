@@ -63,8 +63,11 @@ C = 16.0  # inverse regularisation (1, 4, 16, 64 compared by the same cross-vali
 # The batches the phrases were not written from: their figures are the honest ones, and
 # cut-offs are never chosen on them.
 HONEST = ("dev-b5", "dev-b6")
-MODEL_FALSE_ALARMS = 0.02  # none rows the model alone may alarm (the lexicon adds some)
-VETO_LOSS = 0.01  # lexicon alarms on crisis rows the veto may soften
+# Cut-offs are chosen on these (batch 7, everyday texts written to teach the model what
+# ordinary traffic looks like, is too easy to count none rows on).
+TUNING = ("dev-b1", "dev-b2-3", "dev-b4", "first-test-set", "first-generation")
+MODEL_FALSE_ALARMS = 0.01  # none rows the model alone may alarm (the lexicon adds some)
+VETO_LOSS = 0.02  # lexicon alarms on crisis rows the veto may soften
 CHECK_SHARE = 0.05
 GUARDS = frozenset({"hyperbole", "jest", "trivial"})
 
@@ -86,6 +89,7 @@ def batches() -> list[tuple[str, Row]]:
     out += [("first-test-set", r) for r in _rows(DATA / "dev_set_v1_test.csv")]
     out += [("dev-b5", r) for r in _rows(DATA / "dev_set_v5.csv")]
     out += [("dev-b6", r) for r in _rows(DATA / "dev_set_v6.csv")]
+    out += [("dev-b7", r) for r in _rows(DATA / "dev_set_v7.csv")]
     with (DATA / "regression_v1.csv").open(encoding="utf-8", newline="") as f:
         for i, r in enumerate(csv.DictReader(f)):
             crisis = r["label"] == "1" and r["text"] not in POLICY_NONE
@@ -167,7 +171,7 @@ def answers(items: list[Item], scores: list[Scores], cut: Thresholds) -> list[Ri
 
 
 def choose(items: list[Item], scores: list[Scores]) -> Thresholds:
-    """Cut-offs from out-of-batch scores, never from batches 5 and 6 (honest figures):
+    """Cut-offs from out-of-batch scores of the ``TUNING`` batches (never 5 and 6):
 
     - crisis: the lowest cut at which the alarms the model adds to none rows the lexicon
       left alone stay at or under ``MODEL_FALSE_ALARMS`` of all none rows;
@@ -177,7 +181,7 @@ def choose(items: list[Item], scores: list[Scores]) -> Thresholds:
     - concern: the lowest cut at which the model alone asks a safety check of at most
       ``CHECK_SHARE`` of none rows (a check is no alarm, but it should stay rare).
     """
-    pool = [(i, s) for i, s in zip(items, scores, strict=True) if i.group not in HONEST]
+    pool = [(i, s) for i, s in zip(items, scores, strict=True) if i.group in TUNING]
     none = [(i, s) for i, s in pool if i.row.label == NONE]
     quiet = [s.crisis for i, s in none if i.reading.result.level != CRISIS]
     plain = [s.crisis for i, s in none if i.reading.result.level != CRISIS and not _guarded(i)]

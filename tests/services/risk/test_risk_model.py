@@ -8,7 +8,15 @@ import sys
 from smsapp.services.domain.risk import load_lexicon, screen
 from smsapp.services.domain.risk.model import MODEL_FILE, Scores, Thresholds, load_model
 from smsapp.services.domain.risk.normalise import tokens
-from smsapp.services.domain.risk.screen import CHECK, CRISIS, NONE, Reading, RiskResult, combine
+from smsapp.services.domain.risk.screen import (
+    CHECK,
+    CRISIS,
+    NONE,
+    Reading,
+    RiskResult,
+    combine,
+    model_features,
+)
 
 CUT = Thresholds(crisis=0.9, crisis_guarded=0.97, veto=0.05, concern=0.6)
 
@@ -33,18 +41,34 @@ def test_the_model_reads_misspelt_and_unlisted_wording():
     model = load_model()
     for text in ("thinkn bout killin myslef", "im gona kil my self 2nite"):
         words = tokens(text, lexicon.emoji)
-        from smsapp.services.domain.risk.screen import model_features
-
         assert model.scores(model_features(words, lexicon)).crisis > 0.5, text
 
 
-def _reading(level: str, *categories: str, cues: tuple[str, ...] = ()) -> Reading:
-    return Reading(RiskResult(level, categories, "en"), frozenset(cues))
+def _reading(level: str, *categories: str, cues: tuple[str, ...] = (), words: int = 6) -> Reading:
+    return Reading(RiskResult(level, categories, "en"), frozenset(cues), words)
 
 
 def test_a_high_score_raises_an_alarm_the_phrases_missed():
     got = combine(_reading(NONE), Scores(crisis=0.95, concern=0.99), CUT)
     assert got.level == CRISIS and got.categories == ("unlisted",)
+
+
+def test_the_model_alone_never_answers_a_message_of_one_or_two_words():
+    assert combine(_reading(NONE, words=2), Scores(0.99, 0.99), CUT).level == NONE
+    assert combine(_reading(CHECK, "distress", words=1), Scores(0.99, 0.99), CUT).level == CHECK
+
+
+def test_ordinary_texts_raise_nothing():
+    for text in (
+        "Glad to hear it, Alexandra 🙂",
+        "already exists",
+        "Messages will now be in English.",
+        "bye",
+        "tonight",
+        "see you thursday",
+        "Listo: tus mensajes llegarán alrededor de las 7.",
+    ):
+        assert screen(text).level == NONE, text
 
 
 def test_hyperbole_or_a_joke_raises_the_bar():

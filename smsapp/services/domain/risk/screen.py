@@ -34,6 +34,7 @@ CRISIS, CHECK, NONE = "crisis", "check", "none"
 _DOUBLE = re.compile(r"([a-z])\1")
 _AFTER_NO = frozenset({"no", "nope", "nah", "never", "nunca", "jamas"})
 _GUARDS = frozenset({"hyperbole", "jest", "trivial"})
+MIN_WORDS = 3
 LEARNED = taxonomy.LEARNED
 
 
@@ -89,6 +90,7 @@ class Reading:
 
     result: RiskResult
     cues: frozenset[str]
+    words: int = 0  # words in the message (clause marks not counted)
 
 
 def read(words: list[str], lexicon: Lexicon) -> Reading:
@@ -98,14 +100,15 @@ def read(words: list[str], lexicon: Lexicon) -> Reading:
         _screen_language(lang, expand(words, lang, spanish)) for lang in lexicon.languages.values()
     ]
     cues = frozenset(c for r in readings for c in r.cues)
+    count = sum(w != BOUNDARY for w in words)
     results = [r.result for r in readings]
     for level in (CRISIS, CHECK):
         found = [r for r in results if r.level == level]
         if found:
             categories = {c for r in found for c in r.categories}
             ordered = tuple(sorted(categories, key=lambda c: (taxonomy.order(c), c)))
-            return Reading(RiskResult(level, ordered, found[0].language), cues)
-    return Reading(NEGATIVE, cues)
+            return Reading(RiskResult(level, ordered, found[0].language), cues, count)
+    return Reading(NEGATIVE, cues, count)
 
 
 def model_features(words: list[str], lexicon: Lexicon) -> list[str]:
@@ -124,11 +127,16 @@ def combine(reading: Reading, scores: Scores, cut: Thresholds) -> RiskResult:
     - no lexicon alarm, but a high crisis score: an alarm (a higher bar when the
       lexicon saw hyperbole or a joke: "this exam is killing me lol");
     - otherwise a safety check when the lexicon or the concern score says so.
+
+    The model alone never answers a message of fewer than ``MIN_WORDS`` words ("bye",
+    "tonight"): too little to read, and short crisis messages are the phrases' job.
     """
     result = reading.result
     if result.level == CRISIS:
         if scores.crisis < cut.veto and not _acts(result):
             return RiskResult(CHECK, result.categories, result.language)
+        return result
+    if reading.words < MIN_WORDS:
         return result
     bar = cut.crisis_guarded if reading.cues & _GUARDS else cut.crisis
     if scores.crisis >= bar:
