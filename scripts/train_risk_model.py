@@ -68,7 +68,7 @@ HONEST = ("dev-b5", "dev-b6")
 TUNING = ("dev-b1", "dev-b2-3", "dev-b4", "first-test-set", "first-generation")
 MODEL_FALSE_ALARMS = 0.01  # none rows the model alone may alarm (the lexicon adds some)
 VETO_LOSS = 0.02  # lexicon alarms on crisis rows the veto may soften
-CHECK_SHARE = 0.05
+CHECK_SHARE = 0.01
 GUARDS = frozenset({"hyperbole", "jest", "trivial"})
 
 

@@ -81,7 +81,8 @@ def screen(text: str, lexicon: Lexicon | None = None) -> RiskResult:
     model = lexicon.model
     if model is None:
         return reading.result
-    return combine(reading, model.scores(model_features(words, lexicon)), model.thresholds)
+    scores = model.scores(model_features(words, lexicon))
+    return combine(reading, scores, model.thresholds, soften=lexicon.soften)
 
 
 @dataclass(frozen=True)
@@ -119,11 +120,12 @@ def model_features(words: list[str], lexicon: Lexicon) -> list[str]:
     return features(words, english.morphology, english.shorthand, negation)
 
 
-def combine(reading: Reading, scores: Scores, cut: Thresholds) -> RiskResult:
+def combine(reading: Reading, scores: Scores, cut: Thresholds, soften: bool = True) -> RiskResult:
     """The lexicon's answer, raised or softened by the model's scores:
 
     - a lexicon alarm stays an alarm unless the model finds it very unlikely, and then
-      it becomes a safety check (never nothing: the member is still asked);
+      it becomes a safety check (never nothing: the member is still asked), unless
+      ``soften`` is false (an organisation's own phrases, which the model never saw);
     - no lexicon alarm, but a high crisis score: an alarm (a higher bar when the
       lexicon saw hyperbole or a joke: "this exam is killing me lol");
     - otherwise a safety check when the lexicon or the concern score says so.
@@ -133,7 +135,7 @@ def combine(reading: Reading, scores: Scores, cut: Thresholds) -> RiskResult:
     """
     result = reading.result
     if result.level == CRISIS:
-        if scores.crisis < cut.veto and not _acts(result):
+        if soften and scores.crisis < cut.veto and not _acts(result):
             return RiskResult(CHECK, result.categories, result.language)
         return result
     if reading.words < MIN_WORDS:
