@@ -24,7 +24,7 @@ CRISIS: dict[str, str] = {
 CHECK = "distress"
 # An alarm raised by the learned model (screen.combine) where no phrase matched: the
 # wording is new, so no step of the scale is named.
-LEARNED = "unlisted"
+LEARNED = "reads_like_crisis"
 # Lexicon alarms the model may not soften into a safety check.
 NEVER_SOFTENED = frozenset({"act_in_progress", "preparatory", "danger_home"})
 # Categories a negation can clear ("I'm not suicidal", "I'd never hurt myself"). Acts,
