@@ -12,10 +12,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from smsapp.models import FlowSession, Timer
-from smsapp.services.core import timers
+from smsapp.services.core import standing, timers
 
 
 def active_session(session: Session, member_id: int) -> FlowSession | None:
+    known = standing.known(session, member_id)
+    if known is not None:  # read with the inbound lookup
+        return session.get(FlowSession, known.session_id) if known.session_id else None
     return session.scalar(
         select(FlowSession)
         .where(FlowSession.member_id == member_id, FlowSession.active.is_(True))
