@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -156,8 +157,7 @@ def checkin_timer(
     if local_time is None or (not days and member.checkin_time is None):
         return None
     zone = member.tz if member.checkin_time else group.tz
-    due = next_checkin_at(days or EVERY_DAY, local_time, zone, now, quiet, member.tz)
-    local_date = to_local(due, member.tz).date().isoformat()
+    due, local_date = _next_checkin(days or EVERY_DAY, local_time, zone, now, quiet, member.tz)
     return PlannedTimer(
         key=f"checkin:{member.id}:{local_date}",
         kind="checkin",
@@ -166,6 +166,16 @@ def checkin_timer(
         payload={"planned": due.isoformat(), "local_date": local_date},
         reason=f"check-in at {local_time:%H:%M} {zone}",
     )
+
+
+@lru_cache(maxsize=4096)
+def _next_checkin(
+    days: frozenset[int], local_time: time, zone: str, now: datetime, quiet: QuietHours, tz: str
+) -> tuple[datetime, str]:
+    """`next_checkin_at` and the local date, remembered: the members of a group mostly share
+    a schedule and a zone, and planning (or a fan-out) asks for thousands at the same now."""
+    due = next_checkin_at(days, local_time, zone, now, quiet, tz)
+    return due, to_local(due, tz).date().isoformat()
 
 
 def reminder_timers(member: Member, agenda: GroupAgenda, now: datetime) -> list[PlannedTimer]:
