@@ -116,6 +116,9 @@ def test_coordinator_sets_up_a_group(
     walk.step("checkins")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".flash")).to_contain_text("Check-in schedule saved")
+    expect(page.locator("main")).to_contain_text(
+        "Check-ins: Monday, Tuesday, Wednesday, Thursday and Friday at 7:00 PM Chicago time."
+    )
     walk.step("checkins-saved")
 
     # A weekly meeting on Wednesdays at 7 PM, reminded a day and two hours before.
