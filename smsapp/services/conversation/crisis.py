@@ -22,7 +22,7 @@ from smsapp.services.core.crisis_resources import crisis_reply
 from smsapp.services.core.texts import text as translate
 from smsapp.services.domain import escalation
 from smsapp.services.domain.reach import conversation
-from smsapp.services.domain.risk import RiskResult
+from smsapp.services.domain.risk import RiskResult, taxonomy
 
 log = logging.getLogger(__name__)
 _TO_ENQUEUE = "outbox_to_enqueue"  # see smsapp/services/outbox.py
@@ -117,7 +117,7 @@ def _escalate(
     """
     if org is None:
         return False
-    reason = "crisis screen: " + ",".join(result.categories or ("positive",))
+    reason = _reason(result.categories)
     # Texts queued inside the savepoint are held back from the after-commit hook until
     # the real commit: SQLAlchemy fires after_commit on a savepoint's release too, and a
     # job enqueued before the commit would find no row and wait for the tick's grace.
@@ -161,3 +161,11 @@ def _honour_stop(
     consent.opt_out(session, member, now, method="sms_keyword")
     program = org.program_name if org else "Peer check-ins"
     return reply + "\n\n" + translate("stop_confirm", member.language, program=program)
+
+
+def _reason(categories: tuple[str, ...]) -> str:
+    """What the case list and page say a case is about, in words a facilitator reads
+    (the screen's own names, like "active_thoughts", mean nothing to them)."""
+    kinds = [taxonomy.CRISIS.get(name, name.replace("_", " ")) for name in categories]
+    reason = "Texted about " + ("; ".join(kinds) or "a risk the screen found")
+    return reason if len(reason) <= 120 else reason[:119] + "…"
