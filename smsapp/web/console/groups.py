@@ -120,7 +120,7 @@ def _group_page(
         people=_people(),
         targets=LEVEL_TARGETS,
         max_levels=MAX_LEVELS,
-        title=f"Group {group.code}",
+        title=f"{group.name} ({group.code})",
         back=url_for("console.groups"),
         checkins=_checkin_summary(group),
     )
