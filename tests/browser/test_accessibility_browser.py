@@ -59,6 +59,7 @@ def _seed(world: Any) -> dict[str, object]:
             "flow_id": "checkin",
             "user_id": world.users["alice"].id,
             "token_id": 1,
+            "token": "a-link-that-expired",  # account links: the page for a used link
         }
 
 
