@@ -59,11 +59,14 @@ def parse_local(value: str) -> datetime:
     """A local wall time typed as "YYYY-MM-DD HH:MM" (or the browser's "YYYY-MM-DDTHH:MM")."""
     text = value.strip().replace("T", " ")
     try:
-        return datetime.strptime(text, LOCAL_FORMAT)
+        when = datetime.strptime(text, LOCAL_FORMAT)
     except ValueError:
         raise AnnouncementError(
             f"the time must look like 2026-12-24 18:30, got {value.strip()!r}", "send_at"
         ) from None
+    if when.year > 2200:  # far-off years overflow on the way to UTC; nobody means them
+        raise AnnouncementError(f"{when:%Y-%m-%d} is too far ahead", "send_at")
+    return when
 
 
 def preview(

@@ -7,28 +7,38 @@ from flask import Flask
 
 from smsapp.web.api import (
     announcements,
+    case_detail,
     cases,
     dashboard,
     flows,
+    group_setup,
     groups,
     meetings,
+    member_admin,
     members,
     messages,
+    org_admin,
     reports,
+    series,
 )
 from smsapp.web.api.blueprint import bp
 
 # Modules that add routes to bp.
 ROUTE_MODULES = (
     announcements,
+    case_detail,
     cases,
     dashboard,
     flows,
+    group_setup,
     groups,
     meetings,
+    member_admin,
     members,
     messages,
+    org_admin,
     reports,
+    series,
 )
 
 
