@@ -221,3 +221,40 @@ def test_every_api_route_in_the_url_map_has_an_access_check(api_app, world, hope
                 unchecked.append((method, rule.rule))
     assert unchecked == []
     assert len(checked) >= 14
+
+
+# What a facilitator may do in their own group: read it, and work its cases.
+FACILITATOR_MAY = {
+    ("GET", "/api/v1/groups"),
+    ("GET", "/api/v1/groups/<>/members"),
+    ("GET", "/api/v1/cases"),
+    ("POST", "/api/v1/cases/<>/ack"),
+    ("POST", "/api/v1/cases/<>/resolve"),
+    ("GET", "/api/v1/cases/<>"),
+    ("GET", "/api/v1/reports/groups/<>"),
+    ("GET", "/api/v1/meetings"),
+    ("GET", "/api/v1/messages"),
+    ("GET", "/api/v1/optouts"),
+    ("GET", "/api/v1/dashboard"),
+    ("GET", "/api/v1/groups/<>"),
+    ("GET", "/api/v1/groups/<>/checkins"),
+    ("GET", "/api/v1/groups/<>/policy"),
+    ("GET", "/api/v1/groups/<>/announcements"),
+    ("GET", "/api/v1/groups/<>/announcements/<>"),
+    ("GET", "/api/v1/members/<>"),
+    ("GET", "/api/v1/meeting-series"),
+    ("GET", "/api/v1/meeting-series/<>"),
+}
+
+
+def test_a_facilitator_cannot_do_a_coordinators_action_even_in_their_own_group(
+    api, world, hope_case
+):
+    for method, path, body in _routes(world, hope_case):
+        response = _call(api, method, path, "alice", body)
+        if (method, _rule_of(path)) in FACILITATOR_MAY:
+            assert response.status_code == 200, (method, path, response.json)
+        else:
+            assert response.status_code == 403, (method, path, response.json)
+            assert response.json["error"] == "only coordinators may do this"
+    assert api.get(f"/groups/{world.hope.id}", "carol").json["name"] == "Hope Circle"
