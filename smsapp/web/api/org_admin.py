@@ -81,7 +81,7 @@ def list_staff() -> StaffList:
 
 
 @api_bp.post("/staff")
-@api_spec.validate(resp=answers(400, 403, 422, HTTP_201=StaffOut), tags=["staff"])
+@api_spec.validate(resp=answers(400, 403, 404, 422, HTTP_201=StaffOut), tags=["staff"])
 def add_staff(json: StaffIn) -> object:
     """A new coordinator or facilitator account. It has no password: they set one with
     `smsapp users` or an invite before they can sign in."""

@@ -4,18 +4,42 @@ check-in schedule and escalation policy, members, meeting series, staff, setting
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from smsapp.web.api.schemas import _Body
 
 HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class _Setup(_Body):
+    """A body whose text lands in plain database columns (names, codes, titles), where
+    PostgreSQL cannot store a NUL character: refused as invalid input."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        if _has_nul(data):
+            raise ValueError("text must not contain NUL characters")
+        return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 Weekday = Annotated[int, Field(ge=0, le=6)]
 Offset = Annotated[int, Field(ge=1, le=14 * 24 * 60)]
 
 
-class GroupIn(_Body):
+class GroupIn(_Setup):
     name: str = Field(max_length=120)
     code: str = Field(
         default="", max_length=20, description="6–20 letters or digits; generated when empty"
@@ -29,7 +53,7 @@ class GroupIn(_Body):
     crisis_text_es: str | None = Field(default=None, max_length=600)
 
 
-class CheckinsIn(_Body):
+class CheckinsIn(_Setup):
     days: list[Weekday] = Field(
         default_factory=list, max_length=7, description="0 = Monday … 6 = Sunday"
     )
@@ -59,7 +83,7 @@ class GroupDetailOut(BaseModel):
     )
 
 
-class LevelIn(_Body):
+class LevelIn(_Setup):
     target: Literal["group_facilitators", "user", "on_call"]
     user_id: int | None = Field(default=None, description="the person, for target 'user'")
     urgent_timeout_minutes: int = Field(default=5, ge=1, le=60)
@@ -75,7 +99,7 @@ class LevelOut(BaseModel):
     repeats: int
 
 
-class PolicyIn(_Body):
+class PolicyIn(_Setup):
     levels: list[LevelIn] = Field(max_length=4, description="in order; at least two")
 
 
@@ -84,7 +108,7 @@ class PolicyOut(BaseModel):
     levels: list[LevelOut]
 
 
-class MemberEditIn(_Body):
+class MemberEditIn(_Setup):
     name: str = Field(default="", max_length=120)
     region: str = Field(
         default="US", pattern=r"^[A-Za-z]{2}$", description="country for numbers without +"
@@ -94,7 +118,7 @@ class MemberEditIn(_Body):
     language: Literal["en", "es"] = "en"
 
 
-class ApprovalIn(_Body):
+class ApprovalIn(_Setup):
     approve: bool = Field(description="true lets them in (they are texted); false declines")
 
 
@@ -110,7 +134,7 @@ class InviteOut(BaseModel):
     invited: bool
 
 
-class SeriesIn(_Body):
+class SeriesIn(_Setup):
     group_id: int = Field(ge=1, description="ignored when editing: a series keeps its group")
     title: str = Field(max_length=120)
     location: str = Field(default="", max_length=200)
@@ -150,7 +174,7 @@ class SeriesList(BaseModel):
     series: list[SeriesOut]
 
 
-class OccurrenceChangeIn(_Body):
+class OccurrenceChangeIn(_Setup):
     original_start: str = Field(
         max_length=40, description="which meeting: its original_start from GET /meetings (UTC)"
     )
@@ -179,7 +203,7 @@ class StaffList(BaseModel):
     staff: list[StaffOut]
 
 
-class StaffIn(_Body):
+class StaffIn(_Setup):
     role: Literal["coordinator", "facilitator"]
     email: str = Field(max_length=254)
     name: str = Field(max_length=120)
@@ -210,7 +234,7 @@ class CaseDetailOut(BaseModel):
     events: list[CaseEventOut]
 
 
-class SettingsIn(_Body):
+class SettingsIn(_Setup):
     """Fields left out keep their value."""
 
     name: str | None = Field(default=None, max_length=120)
