@@ -43,4 +43,4 @@ def _announce(args: argparse.Namespace) -> int:
     return 0
 
 
-OPTIONS = {"text": "TEXT", "send_at": "--at"}
+OPTIONS = {"text": "TEXT", "send_at": "--at", "group": "--group", "organisation": "--organisation"}

@@ -194,8 +194,8 @@ def _org_users(session: Session, organisation_id: int) -> list[User]:
 
 
 def group_coded(session: Session, organisation: Organisation, code: str) -> Group:
-    """The organisation's (real, not sandbox) group with this code, any case; LookupError
-    names what was asked for when there is none."""
+    """The organisation's (real, not sandbox) group with this code, any case; a GroupError
+    (field "group") names what was asked for when there is none."""
     group = session.scalar(
         select(Group).where(
             Group.organisation_id == organisation.id,
@@ -204,5 +204,5 @@ def group_coded(session: Session, organisation: Organisation, code: str) -> Grou
         )
     )
     if group is None:
-        raise LookupError(f"no group {code.strip()!r} in {organisation.name}")
+        raise GroupError(f"no group {code.strip()!r} in {organisation.name}", "group")
     return group
