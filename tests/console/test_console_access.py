@@ -15,7 +15,8 @@ import pytest
 from smsapp.models import Member
 from smsapp.services.domain import escalation
 
-PUBLIC = {"console.login", "console.logout", "console.home", "console.static"}
+# The welcome page is opened by a one-time link (its token is the credential).
+PUBLIC = {"console.login", "console.logout", "console.home", "console.static", "console.welcome"}
 # Pages anyone logged in may open: each shows only what the viewer may see.
 LISTS = {"console.cases", "console.members", "console.reports", "console.dashboard_page"}
 # Pages about the signed-in person themselves.
