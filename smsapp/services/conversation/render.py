@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from smsapp.flows.lint import texts
+from smsapp.flows.schema import FlowDefinition
 from smsapp.flows.templates import RenderContext
 from smsapp.models import Group, Member, Organisation
+from smsapp.services.domain import message_frequency
 
 
 def render_context(
@@ -15,7 +19,12 @@ def render_context(
     member: Member,
     meeting: dict[str, Any] | None,
     baseline: float | None = None,
+    *,
+    flow: FlowDefinition | None = None,
+    now: datetime | None = None,
 ) -> RenderContext:
+    """The values `flow`'s templates see. A group's texts per week (a few queries) is
+    worked out only for a flow that mentions it (the join disclosure)."""
     group = session.get(Group, member.group_id) if member.group_id else None
     org = session.get(Organisation, member.organisation_id)
     return RenderContext(
@@ -26,7 +35,7 @@ def render_context(
             "language": member.language,
             "baseline": baseline,
         },
-        group={"name": group.name, "code": group.code} if group else {"name": "", "code": ""},
+        group=_group(session, group, now if _mentions_frequency(flow) else None),
         meeting=meeting or {"when": "", "location": ""},
         organisation={
             "name": org.name if org else "",
@@ -34,3 +43,14 @@ def render_context(
             "help_contact": org.help_contact if org else "",
         },
     )
+
+
+def _group(session: Session, group: Group | None, now: datetime | None) -> dict[str, Any]:
+    if group is None:
+        return {"name": "", "code": "", "texts_per_week": 0}
+    per_week = message_frequency.texts_per_week(session, group, now) if now is not None else 0
+    return {"name": group.name, "code": group.code, "texts_per_week": per_week}
+
+
+def _mentions_frequency(flow: FlowDefinition | None) -> bool:
+    return flow is not None and any("texts_per_week" in source for _, source in texts(flow))
