@@ -25,8 +25,8 @@ from smsapp.flows.schema import (
     PauseMemberSpec,
     RecordMoodSpec,
     RsvpSpec,
-    SetFieldSpec,
     SaveNameSpec,
+    SetFieldSpec,
     StartFlowSpec,
     Wait,
 )

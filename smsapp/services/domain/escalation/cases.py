@@ -25,6 +25,7 @@ from smsapp.models import (
 )
 from smsapp.services.core import timers
 from smsapp.services.core.crisis_resources import crisis_reply
+from smsapp.services.core.texts import plural
 from smsapp.services.domain.escalation import hooks, texts
 from smsapp.services.domain.escalation.notify import (
     case_link,
@@ -282,7 +283,9 @@ def _notify(session: Session, case: Case, now: datetime) -> None:
     levels = levels_for(session, case.group_id)
     level: LevelSpec = levels[min(case.level, len(levels) - 1)]
     people = recipients(session, case.organisation_id, case.group_id, level)
-    detail = f"level {case.level + 1} round {case.round + 1}: {len(people)} people"
+    detail = f"level {case.level + 1} round {case.round + 1}: " + plural(
+        len(people), "person", "people"
+    )
     _event(session, case, now, "notified", detail=detail)
     body = texts.alert(case.id, case.urgency, group_code(session, case), case_link(session, case))
     step = current_step(session, case)
