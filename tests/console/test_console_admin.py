@@ -317,11 +317,15 @@ def test_csv_import_crash_leaves_nothing_half_imported(
 
 def test_one_row_reads_in_the_singular(browser: Any, world: Any) -> None:
     data = "name,phone,group,language\nAna,+12025550150,HOPE,en\nBo,12,HOPE,en\n"
-    page = browser("carol").post(
-        "/console/members/import",
-        data={"file": (io.BytesIO(data.encode()), "m.csv"), "region": "US"},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    page = (
+        browser("carol")
+        .post(
+            "/console/members/import",
+            data={"file": (io.BytesIO(data.encode()), "m.csv"), "region": "US"},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        )
+        .get_data(as_text=True)
+    )
     assert "<strong>1 member</strong> added" in page and "<strong>1 row</strong> rejected" in page
     assert "1 members" not in page and "1 rows" not in page

@@ -166,6 +166,8 @@ def member_edit(member_id: int) -> Any:
     return render_page(
         "console/member.html",
         form=form,
+        title=f"Edit {member.name or 'member'}",
+        back=url_for("console.member_page", member_id=member.id),
         member=member,
         consent=history,
         masked=mask_phone(member.phone or ""),

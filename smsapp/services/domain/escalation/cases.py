@@ -283,9 +283,8 @@ def _notify(session: Session, case: Case, now: datetime) -> None:
     levels = levels_for(session, case.group_id)
     level: LevelSpec = levels[min(case.level, len(levels) - 1)]
     people = recipients(session, case.organisation_id, case.group_id, level)
-    detail = f"level {case.level + 1} round {case.round + 1}: " + plural(
-        len(people), "person", "people"
-    )
+    texted = plural(len(people), "person", "people")
+    detail = f"level {case.level + 1} round {case.round + 1}: {texted}"
     _event(session, case, now, "notified", detail=detail)
     body = texts.alert(case.id, case.urgency, group_code(session, case), case_link(session, case))
     step = current_step(session, case)
