@@ -50,7 +50,7 @@ def all_members(
     """Every member that matches (no paging), for an export."""
     query, text, digits = _query(viewer, flt)
     if not text:
-        return list(session.execute(query.order_by(Group.name, Member.id)).tuples())
+        return [(m, g) for m, g in session.execute(query.order_by(Group.name, Member.id))]
     return _matching(session, query, text, digits)
 
 
@@ -80,7 +80,7 @@ def _matching(
     needle = text.casefold()
     rows = [
         (m, g)
-        for m, g in session.execute(query).tuples()
+        for m, g in session.execute(query)
         if needle in (m.name or "").casefold() or (digits and digits in (m.phone or ""))
     ]
     rows.sort(key=lambda r: (r[1] or "", (r[0].name or "").casefold(), r[0].id))
@@ -93,8 +93,8 @@ def _sql_page(session: Session, query: Any, page: int) -> MemberPage:
     page = min(max(1, page), pages)
     rows = session.execute(
         query.order_by(Group.name, Member.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).tuples()
-    return MemberPage(list(rows), page, total, pages)
+    )
+    return MemberPage([(m, g) for m, g in rows], page, total, pages)
 
 
 def _list_page(rows: list[tuple[Member, str | None]], page: int) -> MemberPage:
