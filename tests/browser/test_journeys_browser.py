@@ -92,6 +92,7 @@ def test_coordinator_sets_up_a_group(
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".flash")).to_have_text("Group RISING created.")
     expect(page.get_by_label("Erin Park")).to_be_checked()
+    expect(page.locator("main h1")).to_have_text("Rising Tide (RISING)")
     walk.step("group-created")
 
     # Two levels: the group's facilitators for 5/30 minutes, then Carol herself.
@@ -116,6 +117,9 @@ def test_coordinator_sets_up_a_group(
     walk.step("checkins")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".flash")).to_contain_text("Check-in schedule saved")
+    expect(page.locator("main")).to_contain_text(
+        "Check-ins: Monday, Tuesday, Wednesday, Thursday and Friday at 7:00 PM Chicago time."
+    )
     walk.step("checkins-saved")
 
     # A weekly meeting on Wednesdays at 7 PM, reminded a day and two hours before.
@@ -205,6 +209,9 @@ def test_facilitator_works_a_case(
     page.get_by_label("Message to Sam").fill("Hi Sam, it's Alice. I'm here. Can you talk now?")
     page.get_by_role("button", name="Send").click()
     expect(page.locator("#reach .chat")).to_contain_text("Can you talk now?")
+    trail = page.locator("section", has=page.get_by_role("heading", name="Case trail"))
+    expect(trail).to_contain_text("acked by Alice")
+    expect(trail).to_contain_text("member told by Alice")
     walk.step("case-replied")
     phones.drain()
     assert any("Can you talk now?" in text for text in phones.received("sam"))
