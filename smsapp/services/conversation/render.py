@@ -27,7 +27,10 @@ def render_context(
     worked out only for a flow that mentions it (the join disclosure)."""
     group = session.get(Group, member.group_id) if member.group_id else None
     org = session.get(Organisation, member.organisation_id)
-    return context_of(member, group, org, meeting, baseline)
+    per_week = 0
+    if group is not None and now is not None and _mentions_frequency(flow):
+        per_week = message_frequency.texts_per_week(session, group, now)
+    return context_of(member, group, org, meeting, baseline, texts_per_week=per_week)
 
 
 def context_of(
@@ -36,6 +39,8 @@ def context_of(
     org: Organisation | None,
     meeting: dict[str, Any] | None = None,
     baseline: float | None = None,
+    *,
+    texts_per_week: int = 0,
 ) -> RenderContext:
     """The same context from rows already loaded (a fan-out renders thousands at once)."""
     return RenderContext(
@@ -46,7 +51,11 @@ def context_of(
             "language": member.language,
             "baseline": baseline,
         },
-        group=_group(session, group, now if _mentions_frequency(flow) else None),
+        group={
+            "name": group.name if group else "",
+            "code": group.code if group else "",
+            "texts_per_week": texts_per_week,
+        },
         meeting=meeting or {"when": "", "location": ""},
         organisation={
             "name": org.name if org else "",
@@ -54,13 +63,6 @@ def context_of(
             "help_contact": org.help_contact if org else "",
         },
     )
-
-
-def _group(session: Session, group: Group | None, now: datetime | None) -> dict[str, Any]:
-    if group is None:
-        return {"name": "", "code": "", "texts_per_week": 0}
-    per_week = message_frequency.texts_per_week(session, group, now) if now is not None else 0
-    return {"name": group.name, "code": group.code, "texts_per_week": per_week}
 
 
 def _mentions_frequency(flow: FlowDefinition | None) -> bool:
