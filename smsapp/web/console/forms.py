@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectField,
@@ -204,3 +205,11 @@ class NewPasswordForm(FlaskForm):
 
         if field.data != self.password.data:
             raise ValidationError("the two passwords differ")
+
+
+class AnnouncementForm(FlaskForm):
+    text = TextAreaField("Text", [Length(max=2000)])
+    send_at = StringField(
+        "Send at (optional)", render_kw={"type": "datetime-local"}, description=""
+    )
+    confirmed = HiddenField()
