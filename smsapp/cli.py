@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "users",
     "groups",
     "members",
+    "announce",
     "tokens",
     "demo",
     "flows",

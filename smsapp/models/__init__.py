@@ -1,5 +1,6 @@
 """All models, imported so metadata is complete for Alembic and create_all."""
 
+from smsapp.models.announcements import Announcement, AnnouncementCopy
 from smsapp.models.api_tokens import ApiToken
 from smsapp.models.audit import AuditEntry
 from smsapp.models.calls import Call, CaseMessage
@@ -12,9 +13,11 @@ from smsapp.models.members import Member
 from smsapp.models.messages import InboundMessage, OutboxMessage
 from smsapp.models.organisations import Group, Organisation, SendingNumber
 from smsapp.models.timers import Timer
-from smsapp.models.users import LoginSession, User, group_facilitators
+from smsapp.models.users import AccountLink, LoginSession, User, group_facilitators
 
 __all__ = [
+    "Announcement",
+    "AnnouncementCopy",
     "ApiToken",
     "AuditEntry",
     "Call",
@@ -37,6 +40,7 @@ __all__ = [
     "Rsvp",
     "SendingNumber",
     "Timer",
+    "AccountLink",
     "LoginSession",
     "User",
     "group_facilitators",

@@ -5,11 +5,41 @@ from __future__ import annotations
 
 from flask import Flask
 
-from smsapp.web.api import cases, dashboard, flows, groups, meetings, members, messages, reports
+from smsapp.web.api import (
+    announcements,
+    case_detail,
+    cases,
+    dashboard,
+    flows,
+    group_setup,
+    groups,
+    meetings,
+    member_admin,
+    members,
+    messages,
+    org_admin,
+    reports,
+    series,
+)
 from smsapp.web.api.blueprint import bp
 
 # Modules that add routes to bp.
-ROUTE_MODULES = (cases, dashboard, flows, groups, meetings, members, messages, reports)
+ROUTE_MODULES = (
+    announcements,
+    case_detail,
+    cases,
+    dashboard,
+    flows,
+    group_setup,
+    groups,
+    meetings,
+    member_admin,
+    members,
+    messages,
+    org_admin,
+    reports,
+    series,
+)
 
 
 def register(app: Flask) -> None:

@@ -71,9 +71,11 @@ _VIEW_MODULES = (
     "meetings",
     "meeting_changes",
     "checkins",
+    "announcements",
     "messages",
     "settings",
     "account",
+    "staff",
 )
 # Pages built by others; each may be absent in a given checkout.
 OPTIONAL_MODULES = ("simulator", "flow_editor", "reports", "tokens")
