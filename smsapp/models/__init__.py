@@ -10,6 +10,7 @@ from smsapp.models.flows import FlowSession, FlowVersion, GroupFlow
 from smsapp.models.meetings import MeetingException, MeetingSeries, Rsvp
 from smsapp.models.members import Member
 from smsapp.models.messages import InboundMessage, OutboxMessage
+from smsapp.models.oncall import OnCallOverride, OnCallShift
 from smsapp.models.organisations import Group, Organisation, SendingNumber
 from smsapp.models.timers import Timer
 from smsapp.models.users import LoginSession, User, group_facilitators
@@ -31,6 +32,8 @@ __all__ = [
     "MeetingSeries",
     "Member",
     "MoodScore",
+    "OnCallOverride",
+    "OnCallShift",
     "Organisation",
     "OutboxMessage",
     "PolicyLevel",

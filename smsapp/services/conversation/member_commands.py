@@ -109,7 +109,9 @@ def _talk(session: Session, member: Member, _rest: str, now: datetime) -> str:
     escalation.open_case(
         session, member=member, urgency="normal", source="talk", reason="asked to talk", now=now
     )
-    reachable = escalation.has_reachable_responder(session, member.organisation_id, member.group_id)
+    reachable = escalation.has_reachable_responder(
+        session, member.organisation_id, member.group_id, now
+    )
     return text("talk" if reachable else "talk_no_one", member.language)
 
 

@@ -2,17 +2,15 @@
 
 from smsapp.services.domain.escalation.cases import (
     acknowledge,
-    advance,
     can_act_on,
-    current_step,
     has_reachable_responder,
     open_case,
     open_case_of,
     record_delivery,
     resolve,
-    step_of,
     time_to_acknowledge,
 )
+from smsapp.services.domain.escalation.steps import advance, current_step, step_of
 from smsapp.services.domain.escalation.policy import LevelSpec, PolicyError, levels_for, set_policy
 
 __all__ = [
