@@ -80,23 +80,28 @@ def advance(
 
 def notify(session: Session, case: Case, now: datetime) -> None:
     """Text everyone the case's level reaches now and arm the next step; a level that
-    reaches nobody alarms the coordinators and the case goes straight on up."""
+    reaches nobody alarms the coordinators (one text for however many empty levels) and
+    the case goes straight on up."""
     levels = levels_for(session, case.group_id)
+    empty: list[tuple[int, LevelSpec, str]] = []
     while True:
         level = levels[min(case.level, len(levels) - 1)]
         reached = recipients(session, case.organisation_id, case.group_id, level, now)
         if reached:
-            _text_round(session, case, level, [u.id for u in reached], now)
-            _arm(session, case, now + backoff(level, case.urgency, case.round), now, "next round")
-            return
-        _nobody_at_level(session, case, level, why_nobody(
-            session, case.organisation_id, case.group_id, level, now), now)  # fmt: skip
+            break
+        why = why_nobody(session, case.organisation_id, case.group_id, level, now)
+        empty.append((case.level + 1, level, why))
+        _nobody_at_level(session, case, level, why, now)
         if case.level + 1 >= len(levels):
-            due = now + backoff(level, case.urgency, case.round)
-            _arm(session, case, due, now, "try the last level again")
-            return
+            break
         case.level += 1
         case.round = 0
+    if empty:
+        _alarm_nobody(session, case, empty, now)
+    if reached:
+        _text_round(session, case, level, [u.id for u in reached], now)
+    why_armed = "next round" if reached else "try the last level again"
+    _arm(session, case, now + backoff(level, case.urgency, case.round), now, why_armed)
 
 
 def remind_taker(session: Session, case: Case, now: datetime) -> None:
@@ -166,7 +171,9 @@ def _after_failure(session: Session, case: Case, step: int, now: datetime) -> No
     level = levels[min(case.level, len(levels) - 1)]
     event(session, case, now, "failed", detail=f"Level {case.level + 1}: a text failed")
     if not _round_alive(session, case, step):
-        _nobody_at_level(session, case, level, "every text to them failed", now)
+        why = "every text to them failed"
+        _nobody_at_level(session, case, level, why, now)
+        _alarm_nobody(session, case, [(case.level + 1, level, why)], now)
     if case.level + 1 < len(levels):
         case.level += 1
         case.round = 0
@@ -236,38 +243,48 @@ def _texts_last_hour(session: Session, case: Case, user_id: int, now: datetime) 
 def _nobody_at_level(
     session: Session, case: Case, level: LevelSpec, why: str, now: datetime
 ) -> None:
-    """A level reached nobody: say so in the trail and alarm the coordinators at once
-    (once per level of a case; the dashboard shows it for as long as the case is open)."""
-    name, number = level_name(session, level), case.level + 1
-    first = not _has_event(session, case, "unreachable", f"Level {number} (%")
+    """A level reached nobody: the trail says so and why."""
     event(
         session, case, now, "unreachable",
-        detail=f"Level {number} ({name}): nobody could be texted - {why}",
+        detail=f"Level {case.level + 1} ({level_name(session, level)}): nobody could be "
+        f"texted - {why}",
     )  # fmt: skip
-    if first:
-        body = texts.nobody_reached(facts(session, case, now), name, why)
-        _alarm(session, case, body, f"alarm:l{number}", now)
-        log.warning("case.level_unreachable", extra={"case_id": case.id, "level": number})
+    log.warning("case.level_unreachable", extra={"case_id": case.id, "level": case.level + 1})
+
+
+def _alarm_nobody(
+    session: Session, case: Case, empty: list[tuple[int, LevelSpec, str]], now: datetime
+) -> None:
+    """Alarm the coordinators at once, in one text, the first time a case finds a level
+    empty (later empty rounds of the same case are in the trail and on the dashboard)."""
+    if _has_event(session, case, "alarm", "Nobody reached%"):
+        return
+    words = "; ".join(f"level {n} ({level_name(session, lv)}): {why}" for n, lv, why in empty)
+    body = texts.nobody_reached(facts(session, case, now), words)
+    _alarm(session, case, body, f"alarm:nobody{current_step(session, case)}", now, "Nobody reached")
 
 
 def _exhausted(session: Session, case: Case, now: datetime) -> None:
-    """Every level was texted: alarm the coordinators and resend resources, once."""
+    """Every level had its turn: alarm the coordinators (unless an alarm about this case
+    has already gone to them) and resend resources, once."""
     if _has_event(session, case, "exhausted"):
         return
-    event(session, case, now, "exhausted", detail="Every level has been texted, nobody took it")
-    _alarm(session, case, texts.unacknowledged(facts(session, case, now)), "alarm", now)
+    event(session, case, now, "exhausted", detail="Every level has had its turn, nobody took it")
+    if not _has_event(session, case, "alarm"):
+        body = texts.unacknowledged(facts(session, case, now))
+        _alarm(session, case, body, "alarm", now, "No answer")
     if case.urgency == "urgent":
         _resend_resources(session, case, now)
     log.warning("case.unacknowledged", extra={"case_id": case.id})
 
 
-def _alarm(session: Session, case: Case, body: str, tag: str, now: datetime) -> None:
+def _alarm(session: Session, case: Case, body: str, tag: str, now: datetime, why: str) -> None:
     users = [u.id for u in coordinators(session, case.organisation_id)]
     sent = text_users(session, case, users, body, now, tag)
     event(
         session, case, now, "alarm",
-        detail=f"Coordinators alerted: texted {people(sent)}" if sent
-        else "No coordinator can be texted: shown on the dashboard only",
+        detail=f"{why}: texted {people(sent)} (coordinators)" if sent
+        else f"{why}: no coordinator can be texted, shown on the dashboard only",
     )  # fmt: skip
 
 

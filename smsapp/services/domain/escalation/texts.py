@@ -72,12 +72,12 @@ def follow_up(case_id: int) -> str:
     )
 
 
-def nobody_reached(facts: AlertFacts, level_name: str, why: str) -> str:
-    """The coordinators' alarm, at once: a level of the policy reached nobody."""
+def nobody_reached(facts: AlertFacts, levels: str) -> str:
+    """The coordinators' alarm, at once: levels of the policy reached nobody (`levels`
+    says which and why: "level 1 (the group's facilitators): every text to them failed")."""
     return (
         f"ALARM: {facts.label} ({facts.group_code}) - {age(facts.open_for)}. Nobody could be "
-        f"texted at level {facts.level} ({level_name}): {why}. Reply ACK {facts.case_id} to "
-        f"take it. {facts.link}"
+        f"texted at {levels}. Reply ACK {facts.case_id} to take it. {facts.link}"
     )
 
 
