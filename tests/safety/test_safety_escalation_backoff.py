@@ -12,7 +12,7 @@ from sqlalchemy import select
 from smsapp.flows.segments import segment_info
 from smsapp.models import CaseEvent, Group
 from smsapp.services.domain.escalation import LevelSpec, set_policy
-from tests.safety.safety_helpers import CRISIS, assert_private, cases, minutes
+from tests.safety.safety_helpers import CRISIS, assert_private, cases
 
 STEP = timedelta(seconds=30)
 

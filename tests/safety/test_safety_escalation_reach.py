@@ -92,8 +92,10 @@ def test_a_level_that_reaches_nobody_alarms_the_coordinators_at_once(phones, run
     assert_private([alarm, alert])
     with runtime.session() as s:
         details = [e.detail for e in s.scalars(select(CaseEvent).order_by(CaseEvent.id))]
-    assert "Level 1 (the group's facilitators): nobody could be texted - the group has no " \
+    assert (
+        "Level 1 (the group's facilitators): nobody could be texted - the group has no "
         "active facilitator with a phone number" in details
+    )
     assert "Nobody reached: texted 1 person (coordinators)" in details
     assert "Level 2 (on call), round 1: texted 1 person" in details
 
@@ -112,7 +114,9 @@ def test_a_level_whose_texts_all_fail_alarms_and_goes_up_at_once(phones, client,
     assert f"ACK {case.id}" in phones.received("bob")[0]
 
 
-def test_an_empty_policy_never_spins_and_finds_the_rota_when_it_fills(phones, clock, runtime, world):
+def test_an_empty_policy_never_spins_and_finds_the_rota_when_it_fills(
+    phones, clock, runtime, world
+):
     # The rota covers from 15:40 UTC (the organisation's zone) every day; it is 15:00.
     _no_phone(runtime, world.users["alice"].id)
     _bob_on_call(runtime, world, starts=time(15, 40), ends=time(23, 0))
@@ -132,7 +136,9 @@ def test_an_empty_policy_never_spins_and_finds_the_rota_when_it_fills(phones, cl
             select(func.count(Timer.id)).where(Timer.key.like(f"case:{case.id}:step:%"))
         )
         unreachable = s.scalars(
-            select(CaseEvent.at).where(CaseEvent.case_id == case.id, CaseEvent.kind == "unreachable")
+            select(CaseEvent.at).where(
+                CaseEvent.case_id == case.id, CaseEvent.kind == "unreachable"
+            )
         ).all()
     assert steps == 4  # 0, 5, 15, 35 minutes: one timer per retry, no row per tick
     opened = cases(runtime)[0].opened_at

@@ -75,6 +75,26 @@ def create_group(session: Session, organisation_id: int, data: GroupInput, now: 
     return group
 
 
+def group_of(session: Session, group_id: int) -> Group:
+    group = session.get(Group, group_id)
+    if group is None:
+        raise GroupError(f"no group {group_id}", "group")
+    return group
+
+
+def group_by_code(session: Session, organisation_id: int, code: str) -> Group:
+    """The organisation's group with this code (any case), or GroupError."""
+    group = session.scalar(
+        select(Group).where(
+            Group.organisation_id == organisation_id,
+            func.upper(Group.code) == code.strip().upper(),
+        )
+    )
+    if group is None:
+        raise GroupError(f"no group {code.strip()!r} in this organisation", "group")
+    return group
+
+
 def generate_code(session: Session) -> str:
     """A fresh group code nobody can guess (JOIN attempts are throttled as well)."""
     while True:
@@ -90,9 +110,7 @@ def edit_group(session: Session, group: Group, data: GroupInput) -> Group:
     return group
 
 
-def set_escalation(
-    session: Session, group: Group, levels: list[LevelSpec], now: datetime
-) -> None:
+def set_escalation(session: Session, group: Group, levels: list[LevelSpec], now: datetime) -> None:
     """Replace the group's policy (PolicyError explains a refusal)."""
     for level in levels:
         if level.user_id is not None:

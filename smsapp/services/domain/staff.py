@@ -71,6 +71,13 @@ def add_staff(
     return user
 
 
+def staff_by_email(session: Session, org: Organisation, email: str) -> User | None:
+    """The account of `org` with this email (any case), if any."""
+    return session.scalar(
+        select(User).where(User.organisation_id == org.id, User.email == email.strip().lower())
+    )
+
+
 def staff_phone(session: Session, org: Organisation, raw: str) -> str:
     """E.164 in the organisation's country, not already another account's in `org`
     (a text from it must find one person)."""

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from smsapp.web.api import cases, dashboard, flows, groups, meetings, members, messages, reports
+from smsapp.web.api import (
+    cases,
+    dashboard,
+    flows,
+    groups,
+    meetings,
+    members,
+    messages,
+    oncall,
+    reports,
+)
 from smsapp.web.api.blueprint import bp
 
 # Modules that add routes to bp.
-ROUTE_MODULES = (cases, dashboard, flows, groups, meetings, members, messages, reports)
+ROUTE_MODULES = (cases, dashboard, flows, groups, meetings, members, messages, oncall, reports)
 
 
 def register(app: Flask) -> None:

@@ -74,6 +74,7 @@ _VIEW_MODULES = (
     "messages",
     "settings",
     "account",
+    "oncall",
 )
 # Pages built by others; each may be absent in a given checkout.
 OPTIONAL_MODULES = ("simulator", "flow_editor", "reports", "tokens")

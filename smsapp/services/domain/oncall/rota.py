@@ -68,16 +68,30 @@ def set_rota(session: Session, org: Organisation, shifts: list[ShiftInput]) -> N
             raise RotaError("choose at least one day", "days")
     session.execute(delete(OnCallShift).where(OnCallShift.organisation_id == org.id))
     for shift in shifts:
-        for day in sorted(set(shift.days)):
-            session.add(
-                OnCallShift(
-                    organisation_id=org.id,
-                    user_id=shift.user_id,
-                    weekday=day,
-                    starts=shift.starts,
-                    ends=shift.ends,
-                )
+        add_shift(session, org, shift)
+    session.flush()
+
+
+def add_shift(session: Session, org: Organisation, shift: ShiftInput) -> None:
+    """Add a shift to the weekly rota (one row per day)."""
+    _check_person(session, org, shift.user_id)
+    if not shift.days:
+        raise RotaError("choose at least one day", "days")
+    for day in sorted(set(shift.days)):
+        session.add(
+            OnCallShift(
+                organisation_id=org.id, user_id=shift.user_id, weekday=day,
+                starts=shift.starts, ends=shift.ends,
             )
+        )  # fmt: skip
+    session.flush()
+
+
+def remove_shift(session: Session, org: Organisation, shift_id: int) -> None:
+    found = session.get(OnCallShift, shift_id)
+    if found is None or found.organisation_id != org.id:
+        raise RotaError(f"no shift {shift_id} in this organisation", "shift")
+    session.delete(found)
     session.flush()
 
 
@@ -149,18 +163,18 @@ def on_call_at(session: Session, organisation_id: int, at: datetime) -> list[Use
         .join(User, User.id == OnCallShift.user_id)
         .where(OnCallShift.organisation_id == organisation_id)
     ).all()
-    return _unique(
-        [u for s, u in rows if span_of(s.weekday, s.starts, s.ends).covers(minute)]
-    )
+    return _unique([u for s, u in rows if span_of(s.weekday, s.starts, s.ends).covers(minute)])
 
 
 def anyone_on_rota(session: Session, organisation_id: int, now: datetime) -> bool:
     """Someone who can be texted is on the rota or on a coming override."""
-    users = session.scalars(
-        select(User)
-        .join(OnCallShift, OnCallShift.user_id == User.id)
-        .where(OnCallShift.organisation_id == organisation_id)
-    ).all()
+    users = list(
+        session.scalars(
+            select(User)
+            .join(OnCallShift, OnCallShift.user_id == User.id)
+            .where(OnCallShift.organisation_id == organisation_id)
+        )
+    )
     users += session.scalars(
         select(User)
         .join(OnCallOverride, OnCallOverride.user_id == User.id)
@@ -221,11 +235,11 @@ def _check_person(session: Session, org: Organisation, user_id: int) -> User:
         raise RotaError(f"{user.name}'s account is deactivated", "user")
     if not user.phone_hash:
         raise RotaError(
-            f"{user.name} has no phone number, so they could not be texted while on call",
+            f"{user.name} has no phone number, so {user.name} could not be texted while on call",
             "user",
         )
     if user.sms_opted_out:
-        raise RotaError(f"{user.name} has texted STOP, so they cannot be texted", "user")
+        raise RotaError(f"{user.name} has texted STOP to escalation texts", "user")
     return user
 
 

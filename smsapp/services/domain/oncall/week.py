@@ -102,7 +102,9 @@ def parse_days(text: str) -> tuple[int, ...]:
     for part in text.split(","):
         first, _, last = part.strip().partition("-")
         if first[:3] not in DAY_CODES or (last and last[:3] not in DAY_CODES):
-            raise RotaError(f"{part.strip()!r} is not a day; write mon, tue … sun or mon-fri", "days")
+            raise RotaError(
+                f"{part.strip()!r} is not a day; write mon, tue … sun or mon-fri", "days"
+            )
         a = DAY_CODES.index(first[:3])
         b = DAY_CODES.index(last[:3]) if last else a
         days.update((a + i) % 7 for i in range((b - a) % 7 + 1))
@@ -127,6 +129,6 @@ def parse_shift(text: str) -> tuple[tuple[int, ...], time, time]:
     match = _SHIFT_RE.match(text.strip().lower())
     if match is None:
         raise RotaError(
-            f"{text.strip()!r}: write days and hours, e.g. \"mon-fri 18:00-08:00\"", "shift"
+            f'{text.strip()!r}: write days and hours, e.g. "mon-fri 18:00-08:00"', "shift"
         )
     return parse_days(match["days"]), parse_clock(match["start"]), parse_clock(match["end"])
