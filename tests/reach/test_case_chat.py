@@ -91,9 +91,7 @@ def test_passing_the_case_tells_the_colleague_and_the_member(
     assert transport.sent[-1].body == "Carol: Hi Sam, Carol here."
     with runtime.session() as s:
         assert s.get(Case, case_id).acked_by == carol_id
-        assert s.scalar(select(CaseEvent.detail).where(CaseEvent.kind == "handed")) == (
-            f"to user {carol_id}"
-        )
+        assert s.scalar(select(CaseEvent.detail).where(CaseEvent.kind == "handed")) == "to Carol"
 
 
 def test_a_member_who_opted_out_and_texts_crisis_words_is_offered_a_call(

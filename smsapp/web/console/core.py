@@ -159,8 +159,8 @@ def ago(when: Any) -> str:
 
 @console_bp.app_template_filter("when")
 def when(value: Any) -> str:
-    """A UTC timestamp, short and unambiguous."""
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
+    """A stored instant as the reader's local time, zone named (the organisation's zone)."""
+    return local(value)
 
 
 @console_bp.app_template_filter("local")

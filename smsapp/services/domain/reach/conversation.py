@@ -123,7 +123,7 @@ def hand_over(session: Session, case: Case, by: User, to: User, now: datetime) -
         raise NotDelivered("Choose an active colleague who does not have the case yet.")
     case.acked_by = to.id
     session.add(
-        CaseEvent(case_id=case.id, at=now, kind="handed", user_id=by.id, detail=f"to user {to.id}")
+        CaseEvent(case_id=case.id, at=now, kind="handed", user_id=by.id, detail=f"to {to.name}")
     )
     if to.phone:
         outbox.queue_message(
@@ -183,9 +183,11 @@ def _record(
         at=now,
     )
     session.add(message)
-    who = f"by user {user_id}" if direction == "to_member" else f"to user {user_id}"
+    staff = session.get(User, user_id) if user_id is not None else None
+    name = staff.name if staff is not None else "a facilitator"
     where = "from the case page" if channel == "console" else "by SMS"
-    detail = f"{direction.replace('_', ' ')} {who} {where}"
+    words = f"{name} to the member" if direction == "to_member" else f"the member to {name}"
+    detail = f"{words} {where}"
     if row is None:
         detail += " (not texted: no phone)"
     session.add(CaseEvent(case_id=case.id, at=now, kind="message", user_id=user_id, detail=detail))

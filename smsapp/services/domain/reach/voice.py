@@ -141,11 +141,12 @@ def call_ended(
     call.ended_at = now
     if call.purpose == "alert" and call.outcome not in ("acked", "taken"):
         call.outcome = call.outcome or "unanswered"
-        _event(session, call, now, "call", f"call to user {call.user_id}: {status}, not taken")
+        who = _staff_name(session, call)
+        _event(session, call, now, "call", f"call to {who}: {status}, not taken")
         _move_case_on(session, call, now)
         return
     minutes = f", {max(1, round((duration or 0) / 60))} min" if duration else ""
-    _event(session, call, now, "call", f"call with user {call.user_id}: {status}{minutes}")
+    _event(session, call, now, "call", f"call with {_staff_name(session, call)}: {status}{minutes}")
 
 
 def call_failed(
@@ -158,7 +159,7 @@ def call_failed(
     if call is None:
         return
     reason = f"error {error.code}" if error is not None and error.code else "not placed"
-    _event(session, call, now, "call", f"call to user {call.user_id} failed: {reason}")
+    _event(session, call, now, "call", f"call to {_staff_name(session, call)} failed: {reason}")
     log.warning("call.failed", extra={"call_id": call.id, "error_code": call.error_code})
     if call.purpose == "alert":
         _move_case_on(session, call, now)
@@ -238,3 +239,9 @@ def _event(session: Session, call: Call, now: datetime, kind: str, detail: str) 
     session.add(
         CaseEvent(case_id=call.case_id, at=now, kind=kind, user_id=call.user_id, detail=detail)
     )
+
+
+def _staff_name(session: Session, call: Call) -> str:
+    """The responder's name for the case trail (staff names are shown to colleagues)."""
+    user = session.get(User, call.user_id) if call.user_id is not None else None
+    return user.name if user is not None else "a responder"
