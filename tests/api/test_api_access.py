@@ -31,6 +31,8 @@ def hope_case(world: World) -> int:
 
 CSV = "name,phone\nAna,+12025550177\n"
 FLOW = "id: checkin\nversion: 1\n"
+OVERRIDE = {"user_id": 1, "starts": "2026-03-02T09:00", "ends": "2026-03-02T18:00"}
+POLICY = {"levels": [{"target": "group_facilitators"}, {"target": "on_call"}]}
 
 
 def _routes(world: World, case_id: int) -> list[tuple[str, str, Any]]:
@@ -52,6 +54,12 @@ def _routes(world: World, case_id: int) -> list[tuple[str, str, Any]]:
         ("PUT", "/flows/checkin/draft", {"yaml": FLOW}),
         ("POST", "/flows/checkin/publish", None),
         ("GET", "/dashboard", None),
+        ("GET", "/oncall", None),
+        ("PUT", "/oncall", {"shifts": []}),
+        ("POST", "/oncall/overrides", OVERRIDE),
+        ("DELETE", "/oncall/overrides/1", None),
+        ("GET", f"/groups/{hope}/escalation-policy", None),
+        ("PUT", f"/groups/{hope}/escalation-policy", POLICY),
     ]
 
 
@@ -60,6 +68,9 @@ NOT_ABOUT_HARBOR = {
     "/flows/validate": 403,  # coordinators only; it reads nothing of Harbor's
     "/flows/checkin/draft": 403,  # built-in flow ids are everyone's; coordinators only
     "/flows/checkin/publish": 403,
+    "/oncall": 403,  # each organisation has its own rota; changing it is for coordinators
+    "/oncall/overrides": 403,
+    "/oncall/overrides/1": 403,
 }
 
 
@@ -89,7 +100,10 @@ def test_a_revoked_token_is_refused(api, world):
 def test_an_outsider_gets_404_everywhere_and_learns_nothing(api, world, hope_case):
     not_there = api.get("/groups/999999/members", "dave").json
     for method, path, body in _routes(world, hope_case):
-        if path in ("/groups", "/cases?status=open", "/dashboard"):
+        if path in ("/groups", "/cases?status=open", "/dashboard") or (method, path) == (
+            "GET",
+            "/oncall",
+        ):
             continue  # lists: checked below to hold nothing of Harbor's
         response = _call(api, method, path, "dave", body)
         if path in NOT_ABOUT_HARBOR:
@@ -100,6 +114,7 @@ def test_an_outsider_gets_404_everywhere_and_learns_nothing(api, world, hope_cas
     assert [g["code"] for g in api.get("/groups", "dave").json["groups"]] == ["OTHER"]
     assert api.get("/cases?status=all", "dave").json["cases"] == []
     assert api.get("/dashboard", "dave").json["open_cases"] == []
+    assert api.get("/oncall", "dave").json["shifts"] == []  # Harbor's rota is not his
     for path, key in (
         ("/meetings", "meetings"),
         ("/messages", "messages"),
