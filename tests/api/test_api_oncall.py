@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from smsapp.models import User
+
 
 def _put(api: Any, path: str, who: str, json: Any) -> Any:
     return api.client.put(f"/api/v1{path}", headers=api.headers(who), json=json)
@@ -52,3 +54,16 @@ def test_a_policy_that_reaches_nobody_is_refused(api: Any, world: Any) -> None:
     policy = api.get(path, "carol").json
     assert [lv["target"] for lv in policy["levels"]] == ["group_facilitators", "user"]
     assert policy["reaches_nobody"] == ""
+
+
+def test_the_dashboard_lists_cases_that_reached_nobody(api: Any, world: Any, phones: Any) -> None:
+    with world.runtime.session() as s:
+        alice = s.get(User, world.users["alice"].id)
+        alice.phone, alice.phone_hash = None, None
+        s.commit()
+    phones.text("sam", "I want to end it all")
+    board = api.get("/dashboard", "carol").json
+    [alarm] = board["alarms"]
+    assert alarm["group_name"] == "Hope Circle"
+    assert alarm["detail"].startswith("Level 1 (the group's facilitators): nobody could be")
+    assert board["unreachable_groups"] == []  # carol is on call: hope still reaches her
