@@ -30,7 +30,7 @@ def test_a_coordinator_builds_the_rota_and_an_override(browser: Any, world: Any)
     _clear_rota(world)
     b = browser("carol")
     page = b.get("/console/oncall").data.decode()
-    assert "Nobody is on the rota yet." in page and "all week" in page
+    assert "<strong>Nobody</strong>" in page and "all week" in page
     bob = world.users["bob"].id
     added = b.post(
         "/console/oncall/shifts",
