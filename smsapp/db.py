@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from sqlalchemy import BigInteger, Integer, MetaData, String, create_engine, event
+from sqlalchemy import BigInteger, Integer, MetaData, String, create_engine, event, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -71,3 +71,13 @@ def is_postgres(session_or_engine: Session | Engine) -> bool:
         else session_or_engine
     )
     return bind.dialect.name == "postgresql"
+
+
+def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows with one executemany (psycopg pipelines it: one round trip).
+
+    Measured on PostgreSQL for 500 rows: an executemany beats both a multi-row VALUES
+    statement (SQLAlchemy compiles it anew each time) and RETURNING batches.
+    """
+    if rows:
+        session.execute(insert(model), rows)

@@ -18,6 +18,8 @@ QUEUE_NAMES = ("urgent", "default", "bulk")
 # near 250 texts/s (each job costs ~50 Redis commands). Urgent texts keep a job each, so
 # two crisis alerts are never sent one after the other by the same job.
 SEND_BATCH = 100
+# Check-in timers per fan-out job (fired as a set: services/conversation/checkin_fanout.py).
+CHECKIN_BATCH = 500
 log = logging.getLogger(__name__)
 
 
@@ -91,3 +93,17 @@ def enqueue_calls(runtime: Runtime, call_ids: list[int]) -> None:
 
 def enqueue_timer(runtime: Runtime, timer_id: int, name: str) -> None:
     queue(runtime, name).enqueue("smsapp.jobs.timers.fire_timer", timer_id, result_ttl=0)
+
+
+def enqueue_checkin_batches(runtime: Runtime, timer_ids: list[int]) -> None:
+    """Enqueue check-in timers as set-based fire jobs on the bulk queue, CHECKIN_BATCH a job."""
+    queue(runtime, "bulk").enqueue_many(
+        [
+            Queue.prepare_data(
+                "smsapp.jobs.timers.fire_checkin_batch",
+                (timer_ids[at : at + CHECKIN_BATCH],),
+                result_ttl=0,
+            )
+            for at in range(0, len(timer_ids), CHECKIN_BATCH)
+        ]
+    )

@@ -11,13 +11,21 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from smsapp.db import is_postgres
-from smsapp.jobs.queues import enqueue_calls, enqueue_sends, enqueue_timer, queue
+from smsapp.jobs.queues import (
+    enqueue_calls,
+    enqueue_checkin_batches,
+    enqueue_sends,
+    enqueue_timer,
+    queue,
+)
 from smsapp.models import OutboxMessage
 from smsapp.runtime import Runtime
 from smsapp.services.core import calls, delivery, timers
 from smsapp.services.domain.planning import planner as schedule_planner
 
 REENQUEUE_GRACE = timedelta(seconds=60)
+BATCHED_KINDS = ("checkin",)
+CHECKIN_CLAIM = 20_000  # check-in timers a tick may claim (jobs of queues.CHECKIN_BATCH)
 log = logging.getLogger(__name__)
 
 
@@ -33,19 +41,28 @@ def tick(runtime: Runtime, limit: int = 1000) -> TickReport:
     _plan(runtime, now)
     _daily_retention(runtime, now)
     with runtime.session() as session:
-        due_timers = timers.claim_due(session, now, limit)
+        due_timers = timers.claim_due(session, now, limit, other_than=BATCHED_KINDS)
+        # Check-ins are fired as sets (checkin_fanout), so a tick takes many more of them:
+        # 100,000 due at 19:00 are claimed in a few ticks, not a hundred.
+        due_checkins = [
+            i for i, _ in timers.claim_due(session, now, CHECKIN_CLAIM, kinds=BATCHED_KINDS)
+        ]
         sends = _sends_to_enqueue(session, now, limit)
         due_calls = calls.due_calls(session, now)
         session.commit()
     try:
         for timer_id, kind in due_timers:
             enqueue_timer(runtime, timer_id, timers.KIND_QUEUE.get(kind, "default"))
+        if due_checkins:
+            enqueue_checkin_batches(runtime, due_checkins)
     except RedisError:  # claimed rows come back after their lease
-        log.warning("tick.redis_unavailable", extra={"count": len(due_timers)})
+        log.warning("tick.redis_unavailable", extra={"count": len(due_timers) + len(due_checkins)})
     enqueue_sends(runtime, sends)
     if due_calls:
         enqueue_calls(runtime, due_calls)
-    return TickReport(timers=len(due_timers), sends=len(sends), calls=len(due_calls))
+    return TickReport(
+        timers=len(due_timers) + len(due_checkins), sends=len(sends), calls=len(due_calls)
+    )
 
 
 def _daily_retention(runtime: Runtime, now: datetime) -> None:

@@ -22,7 +22,7 @@ from smsapp.services.core.crisis_resources import crisis_reply
 from smsapp.services.core.texts import text
 from smsapp.services.domain import escalation
 from smsapp.services.domain.reach import conversation
-from smsapp.services.domain.risk import Lexicon, RiskResult, load_lexicon, screen
+from smsapp.services.domain.risk import Lexicon, RiskResult, load_lexicon, screen, taxonomy
 
 log = logging.getLogger(__name__)
 _TO_ENQUEUE = "outbox_to_enqueue"  # see smsapp/services/outbox.py
@@ -122,7 +122,7 @@ def _escalate(
     """
     if org is None:
         return False
-    reason = "crisis screen: " + ",".join(result.categories or ("positive",))
+    reason = _reason(result.categories)
     # Texts queued inside the savepoint are held back from the after-commit hook until
     # the real commit: SQLAlchemy fires after_commit on a savepoint's release too, and a
     # job enqueued before the commit would find no row and wait for the tick's grace.
@@ -179,3 +179,11 @@ def _is_staff_command(body: str) -> bool:
     from smsapp.services.conversation.facilitator_commands import is_command
 
     return is_command(body)
+
+
+def _reason(categories: tuple[str, ...]) -> str:
+    """What the case list and page say a case is about, in words a facilitator reads
+    (the screen's own names, like "active_thoughts", mean nothing to them)."""
+    kinds = [taxonomy.CRISIS.get(name, name.replace("_", " ")) for name in categories]
+    reason = "Texted about " + ("; ".join(kinds) or "a risk the screen found")
+    return reason if len(reason) <= 120 else reason[:119] + "…"

@@ -18,6 +18,17 @@ def render_context(
 ) -> RenderContext:
     group = session.get(Group, member.group_id) if member.group_id else None
     org = session.get(Organisation, member.organisation_id)
+    return context_of(member, group, org, meeting, baseline)
+
+
+def context_of(
+    member: Member,
+    group: Group | None,
+    org: Organisation | None,
+    meeting: dict[str, Any] | None = None,
+    baseline: float | None = None,
+) -> RenderContext:
+    """The same context from rows already loaded (a fan-out renders thousands at once)."""
     return RenderContext(
         language=member.language,
         member={

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member, Organisation, Timer
-from smsapp.services.core import keywords, outbox, timers
+from smsapp.services.core import keywords, outbox, standing, timers
 from smsapp.services.core.crisis_resources import resources_text
 from smsapp.services.core.texts import text
 from smsapp.services.domain import escalation
@@ -82,6 +82,9 @@ def respond(
 
 def pending(session: Session, member_id: int) -> Timer | None:
     """The member's safety check still waiting for an answer, if any."""
+    known = standing.known(session, member_id)
+    if known is not None and known.safety_check_id is None:
+        return None
     return session.scalar(
         select(Timer)
         .where(Timer.member_id == member_id, Timer.kind == KIND, Timer.status == "pending")

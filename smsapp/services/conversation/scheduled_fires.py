@@ -93,7 +93,7 @@ def fire_checkin(session: Session, timer: Timer, now: datetime) -> None:
         return
     quiet = quiet_hours_for(session, member)
     if quiet.contains(now, member.tz):  # only after a deferral or a very late worker
-        _rearm(timer, shift_later(now, member.tz, quiet), "check-in moved past quiet hours")
+        rearm(timer, shift_later(now, member.tz, quiet), "check-in moved past quiet hours")
         return
     if _defer_behind_session(session, timer, member, now, latest=None):
         return
@@ -156,24 +156,31 @@ def _defer_behind_session(
     fs = flow_sessions.active_session(session, member.id)
     if fs is None:
         return False
-    state = SessionState.from_dict(fs.state)
-    if not state.waiting or state.waiting_since is None:
+    due = held_until(SessionState.from_dict(fs.state), now)
+    if due is None:
         return False
-    hold_until = state.waiting_since + HOLD_MAX
-    if now >= hold_until:
-        return False
-    expires = max(state.wait_expires_at or now, now)
-    due = min(expires + AFTER_WAIT, now + DEFER_STEP, hold_until)
     if latest is not None and (
         due >= latest or quiet_hours_for(session, member).contains(due, member.tz)
     ):
         _drop(timer, "reminder could not go out before the meeting")
         return True
-    _rearm(timer, due, f"waiting for the member's reply to {fs.flow_id}")
+    rearm(timer, due, f"waiting for the member's reply to {fs.flow_id}")
     return True
 
 
-def _rearm(timer: Timer, due: datetime, why: str) -> None:
+def held_until(state: SessionState, now: datetime) -> datetime | None:
+    """When a fire due now comes back, queued behind the member's waiting session (see the
+    module docstring); None when nothing holds it (no question waiting, or held too long)."""
+    if not state.waiting or state.waiting_since is None:
+        return None
+    hold_until = state.waiting_since + HOLD_MAX
+    if now >= hold_until:
+        return None
+    expires = max(state.wait_expires_at or now, now)
+    return min(expires + AFTER_WAIT, now + DEFER_STEP, hold_until)
+
+
+def rearm(timer: Timer, due: datetime, why: str) -> None:
     # timers.fire marks a still-"claimed" timer done; "pending" puts it back for the tick.
     timer.status = "pending"
     timer.due_at = due

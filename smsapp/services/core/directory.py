@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from smsapp.crypto import lookup_hash
 from smsapp.models import Member, Organisation, SendingNumber, User
+from smsapp.services.core import standing
 
 _SECRET: bytes = b""
 
@@ -46,10 +47,11 @@ def member_by_phone(
 def locate(session: Session, address: str, e164: str) -> tuple[Organisation | None, Member | None]:
     """The organisation that owns the texted number, and its member with this phone.
 
-    One statement: every inbound text needs both (and the member's group).
+    One statement: every inbound text needs both (and the member's group), and asks what
+    the member has open (`standing`).
     """
     row = session.execute(
-        select(Organisation, Member)
+        select(Organisation, Member, *standing.columns())
         .join(SendingNumber, SendingNumber.organisation_id == Organisation.id)
         .outerjoin(
             Member,
@@ -60,9 +62,13 @@ def locate(session: Session, address: str, e164: str) -> tuple[Organisation | No
     ).first()
     if row is None:
         return None, None
-    org, member = row
+    org, member, case_id, safety_check_id, session_id = row
     if member is not None and member.group is not None and member.group.sandbox:
         return org, None
+    if member is not None:  # what the member has open, read in the same statement
+        standing.remember(
+            session, standing.Standing(member.id, case_id, safety_check_id, session_id)
+        )
     return org, member
 
 

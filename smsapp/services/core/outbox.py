@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from smsapp.db import insert_rows
 from smsapp.models import Member, OutboxMessage
 from smsapp.services.core.numbers import sender_for
 
@@ -87,6 +90,84 @@ def queue_member_texts(
         )
 
 
+@dataclass(frozen=True)
+class NewText:
+    """One text for `queue_many`: the arguments `queue_message` takes for a member's text."""
+
+    key: str
+    to: str
+    body: str
+    organisation_id: int | None
+    member_id: int | None
+    kind: str = "scheduled"
+    due_at: datetime | None = None
+
+
+def queue_many(session: Session, texts: Sequence[NewText], now: datetime) -> int:
+    """`queue_message` for many texts at once (a fan-out): the same rows and the same
+    once-per-key rule, with one lookup of the keys already used and one INSERT.
+
+    Returns how many rows were added; the due ones are enqueued after commit.
+    """
+    used = existing_keys(session, [t.key for t in texts])
+    senders: dict[int | None, str | None] = {}
+    rows: list[dict[str, Any]] = []
+    for text in texts:
+        if text.key in used:
+            continue
+        used.add(text.key)
+        if text.organisation_id not in senders:
+            senders[text.organisation_id] = sender_for(session, text.organisation_id)
+        due = text.due_at or now
+        rows.append(
+            {
+                "idempotency_key": text.key,
+                "organisation_id": text.organisation_id,
+                "member_id": text.member_id,
+                "to_phone": text.to,
+                "sender": senders[text.organisation_id],
+                "body": text.body,
+                "kind": text.kind,
+                "priority": KIND_PRIORITY[text.kind],
+                "status": "queued",
+                "due_at": due,
+                "enqueued_at": now if due <= now else None,
+                "created_at": now,
+            }
+        )
+    if not rows:
+        return 0
+    insert_rows(session, OutboxMessage, rows)
+    due_keys = [row["idempotency_key"] for row in rows if row["enqueued_at"] is not None]
+    pending = session.info.setdefault("outbox_ids_to_enqueue", [])
+    for start in range(0, len(due_keys), 500):  # ids read back: see flow_sessions.started_at
+        pending.extend(
+            (row.id, row.priority)
+            for row in session.execute(
+                select(OutboxMessage.id, OutboxMessage.priority)
+                .where(OutboxMessage.idempotency_key.in_(due_keys[start : start + 500]))
+                .order_by(OutboxMessage.id)
+            )
+        )
+    return len(rows)
+
+
+def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    """Which of `keys` an outbox row already has (looked up in chunks of 500)."""
+    keys = list(keys)
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found.update(
+            session.scalars(
+                select(OutboxMessage.idempotency_key).where(
+                    OutboxMessage.idempotency_key.in_(chunk)
+                )
+            )
+        )
+    return found
+
+
 def record_inline_reply(
     session: Session,
     *,
@@ -126,14 +207,16 @@ def _enqueue_after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint was released, not the transaction
         return
     rows: list[OutboxMessage] = session.info.pop("outbox_to_enqueue", [])
+    ids: list[tuple[int, str]] = session.info.pop("outbox_ids_to_enqueue", [])
     runtime: Any = session.info.get("runtime")
-    if not rows or runtime is None:
+    if not (rows or ids) or runtime is None:
         return
     from smsapp.jobs.queues import enqueue_sends
 
-    enqueue_sends(runtime, [(row.id, row.priority) for row in rows])
+    enqueue_sends(runtime, [(row.id, row.priority) for row in rows] + ids)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session: Session) -> None:
     session.info.pop("outbox_to_enqueue", None)
+    session.info.pop("outbox_ids_to_enqueue", None)

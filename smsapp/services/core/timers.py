@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from smsapp.db import is_postgres
+from smsapp.db import insert_rows, is_postgres
 from smsapp.models import Timer
 
 Handler = Callable[[Session, Timer, datetime], None]
@@ -68,8 +68,16 @@ def cancel(session: Session, *conditions: Any) -> None:
     )
 
 
-def claim_due(session: Session, now: datetime, limit: int = 500) -> list[tuple[int, str]]:
-    """Claim due timers (SKIP LOCKED on PostgreSQL, so several ticks can run at once)."""
+def claim_due(
+    session: Session,
+    now: datetime,
+    limit: int = 500,
+    *,
+    kinds: Collection[str] | None = None,
+    other_than: Collection[str] = (),
+) -> list[tuple[int, str]]:
+    """Claim due timers (SKIP LOCKED on PostgreSQL, so several ticks can run at once),
+    of `kinds` only, or of any kind but `other_than`."""
     query = (
         select(Timer.id, Timer.kind)
         .where(
@@ -78,16 +86,20 @@ def claim_due(session: Session, now: datetime, limit: int = 500) -> list[tuple[i
                 (Timer.status == "claimed") & (Timer.claimed_at < now - CLAIM_LEASE),
             )
         )
-        .order_by(Timer.due_at)
+        .order_by(Timer.due_at, Timer.id)  # ids run group by group (the planner's order)
         .limit(limit)
     )
+    if kinds is not None:
+        query = query.where(Timer.kind.in_(list(kinds)))
+    if other_than:
+        query = query.where(Timer.kind.not_in(list(other_than)))
     if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     rows = [(row.id, row.kind) for row in session.execute(query)]
-    if rows:
+    for start in range(0, len(rows), 500):
         session.execute(
             update(Timer)
-            .where(Timer.id.in_([r[0] for r in rows]))
+            .where(Timer.id.in_([r[0] for r in rows[start : start + 500]]))
             .values(status="claimed", claimed_at=now)
         )
     return rows
@@ -106,6 +118,16 @@ def fire(session: Session, timer_id: int, now: datetime) -> bool:
     return True
 
 
+def mark_done(session: Session, timer_ids: list[int]) -> None:
+    """What `fire` does after a handler, for many claimed timers at once (a fan-out)."""
+    for start in range(0, len(timer_ids), 500):
+        session.execute(
+            update(Timer)
+            .where(Timer.id.in_(timer_ids[start : start + 500]), Timer.status == "claimed")
+            .values(status="done")
+        )
+
+
 def release(session: Session, timer_id: int, retry_at: datetime) -> None:
     """Give a timer whose handler failed back to the tick for another try."""
     session.execute(
@@ -121,3 +143,12 @@ def next_due(session: Session, member_ids: list[int] | None = None) -> list[Time
     if member_ids is not None:
         query = query.where(Timer.member_id.in_(member_ids))
     return list(session.scalars(query))
+
+
+def add_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Add timers whose keys are new (a fan-out's wait timeouts): one executemany INSERT.
+
+    Each row has the columns `schedule` sets: key, kind, due_at, member_id, payload, reason.
+    """
+    if rows:
+        insert_rows(session, Timer, [{"status": "pending", **row} for row in rows])

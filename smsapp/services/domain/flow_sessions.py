@@ -6,14 +6,19 @@ is what the domain needs to read or end a session without running one.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from smsapp.models import FlowSession, Timer
-from smsapp.services.core import timers
+from smsapp.services.core import standing, timers
 
 
 def active_session(session: Session, member_id: int) -> FlowSession | None:
+    known = standing.known(session, member_id)
+    if known is not None:  # read with the inbound lookup
+        return session.get(FlowSession, known.session_id) if known.session_id else None
     return session.scalar(
         select(FlowSession)
         .where(FlowSession.member_id == member_id, FlowSession.active.is_(True))
@@ -29,3 +34,47 @@ def end_active(session: Session, member_id: int) -> None:
         .values(active=False)
     )
     timers.cancel(session, Timer.member_id == member_id, Timer.kind == "wait_timeout")
+
+
+def end_active_many(session: Session, member_ids: list[int]) -> None:
+    """`end_active` for many members at once (a check-in fan-out), in chunks of 500."""
+    for start in range(0, len(member_ids), 500):
+        chunk = member_ids[start : start + 500]
+        session.execute(
+            update(FlowSession)
+            .where(FlowSession.member_id.in_(chunk), FlowSession.active.is_(True))
+            .values(active=False)
+        )
+        timers.cancel(session, Timer.member_id.in_(chunk), Timer.kind == "wait_timeout")
+
+
+def active_states(session: Session, member_ids: list[int]) -> dict[int, FlowSession]:
+    """Each member's open session (the newest, as `active_session` picks), in one query a chunk."""
+    found: dict[int, FlowSession] = {}
+    for start in range(0, len(member_ids), 500):
+        rows = session.scalars(
+            select(FlowSession)
+            .where(
+                FlowSession.member_id.in_(member_ids[start : start + 500]),
+                FlowSession.active.is_(True),
+            )
+            .order_by(FlowSession.id)
+        )
+        found.update((fs.member_id, fs) for fs in rows)  # the newest id wins
+    return found
+
+
+def started_at(session: Session, member_ids: list[int], at: datetime) -> dict[int, int]:
+    """The id of each member's newest session started at `at` (rows a fan-out just added)."""
+    found: dict[int, int] = {}
+    for start in range(0, len(member_ids), 500):
+        rows = session.execute(
+            select(FlowSession.id, FlowSession.member_id)
+            .where(
+                FlowSession.member_id.in_(member_ids[start : start + 500]),
+                FlowSession.started_at == at,
+            )
+            .order_by(FlowSession.id)
+        )
+        found.update((row.member_id, row.id) for row in rows)
+    return found

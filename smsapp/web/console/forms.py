@@ -55,7 +55,9 @@ class ImportForm(FlaskForm):
 
 class GroupForm(FlaskForm):
     code = StringField(
-        "Code (members text JOIN <code>)", validators=[DataRequired(), Length(max=40)]
+        "Code (members text JOIN <code>)",
+        validators=[DataRequired(), Length(max=40)],
+        description="6–20 letters or digits",
     )
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     tz = StringField("Time zone (IANA, e.g. America/New_York)", validators=[DataRequired()])

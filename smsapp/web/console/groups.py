@@ -14,6 +14,7 @@ from smsapp.services.domain import groups as group_service
 from smsapp.services.domain import visibility
 from smsapp.services.domain.escalation import PolicyError
 from smsapp.services.domain.escalation.policy import LevelSpec
+from smsapp.services.domain.schedule.plain import clock, day_list, zone_label
 from smsapp.web.console.core import (
     add_nav,
     console_bp,
@@ -119,10 +120,19 @@ def _group_page(
         people=_people(),
         targets=LEVEL_TARGETS,
         max_levels=MAX_LEVELS,
-        title=f"Group {group.code}",
+        title=f"{group.name} ({group.code})",
         back=url_for("console.groups"),
+        checkins=_checkin_summary(group),
     )
     return page, status
+
+
+def _checkin_summary(group: Group) -> str:
+    """ "Monday and Thursday at 7:00 PM Chicago time", or that there are none."""
+    days = [int(d) for d in group.checkin_days or ""]
+    if group.checkin_time is None or not days:
+        return "No check-ins are planned."
+    return f"Check-ins: {day_list(days)} at {clock(group.checkin_time)} {zone_label(group.tz)}."
 
 
 @console_bp.post("/groups/<int:group_id>/policy")

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from smsapp.models import ConsentRecord, Group, Member
 from smsapp.phones import mask_phone
 from smsapp.services.conversation import enrollment
+from smsapp.services.core.texts import plural
 from smsapp.services.domain import members as member_service
 from smsapp.services.domain import visibility
 from smsapp.web.console.core import (
@@ -126,6 +127,8 @@ def member_edit(member_id: int) -> Any:
     return render_page(
         "console/member.html",
         form=form,
+        title=f"Edit {member.name or 'member'}",
+        back=url_for("console.member_page", member_id=member.id),
         member=member,
         consent=history,
         masked=mask_phone(member.phone or ""),
@@ -191,7 +194,8 @@ def member_import() -> Any:
             db().rollback()  # one transaction: nothing half-imported
             raise
         flash(
-            f"Imported {len(report.added)} members; {len(report.rejected)} rows rejected.",
+            f"Imported {plural(len(report.added), 'member', 'members')}; "
+            f"{plural(len(report.rejected), 'row', 'rows')} rejected.",
             "success" if not report.rejected else "info",
         )
     return render_page("console/import.html", form=form, report=report)

@@ -72,4 +72,6 @@ def describe(event_: CaseEvent, who: str) -> tuple[str, str]:
     if event_.kind in ("opened", "raised", "signal"):
         source, _, reason = detail.partition(": ")
         return heading, f"{reason or source} (from {source_words(source)})" if reason else detail
+    if who:
+        return heading, f"by {who}: {detail}" if detail else f"by {who}"
     return heading, detail

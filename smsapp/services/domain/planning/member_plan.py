@@ -22,11 +22,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smsapp.db import insert_rows
 from smsapp.models import Group, Member, Organisation, Rsvp, Timer
 from smsapp.services.domain import calendar
 from smsapp.services.domain.schedule import (
@@ -111,8 +113,30 @@ def plan_member(
     group = session.get(Group, member.group_id)
     if group is None:
         return 0
+    return plan_group_members(session, group, [member], now, horizon)
+
+
+def plan_group_members(
+    session: Session,
+    group: Group,
+    members: Sequence[Member],
+    now: datetime,
+    horizon: timedelta = PLAN_HORIZON,
+) -> int:
+    """`plan_member` for many members of one group: the agenda is loaded once."""
+    return apply_plan(session, wanted_for_group(session, group, members, now, horizon), now)
+
+
+def wanted_for_group(
+    session: Session,
+    group: Group,
+    members: Sequence[Member],
+    now: datetime,
+    horizon: timedelta = PLAN_HORIZON,
+) -> list[PlannedTimer]:
+    """The timers the rules want for these members of `group` (its agenda loaded once)."""
     agenda = load_agenda(session, group, now, horizon)
-    return apply_plan(session, wanted_timers(member, agenda, now), now)
+    return [plan for member in members for plan in wanted_timers(member, agenda, now)]
 
 
 def wanted_timers(member: Member, agenda: GroupAgenda, now: datetime) -> list[PlannedTimer]:
@@ -133,8 +157,7 @@ def checkin_timer(
     if local_time is None or (not days and member.checkin_time is None):
         return None
     zone = member.tz if member.checkin_time else group.tz
-    due = next_checkin_at(days or EVERY_DAY, local_time, zone, now, quiet, member.tz)
-    local_date = to_local(due, member.tz).date().isoformat()
+    due, local_date = _next_checkin(days or EVERY_DAY, local_time, zone, now, quiet, member.tz)
     return PlannedTimer(
         key=f"checkin:{member.id}:{local_date}",
         kind="checkin",
@@ -143,6 +166,16 @@ def checkin_timer(
         payload={"planned": due.isoformat(), "local_date": local_date},
         reason=f"check-in at {local_time:%H:%M} {zone}",
     )
+
+
+@lru_cache(maxsize=4096)
+def _next_checkin(
+    days: frozenset[int], local_time: time, zone: str, now: datetime, quiet: QuietHours, tz: str
+) -> tuple[datetime, str]:
+    """`next_checkin_at` and the local date, remembered: the members of a group mostly share
+    a schedule and a zone, and planning (or a fan-out) asks for thousands at the same now."""
+    due = next_checkin_at(days, local_time, zone, now, quiet, tz)
+    return due, to_local(due, tz).date().isoformat()
 
 
 def reminder_timers(member: Member, agenda: GroupAgenda, now: datetime) -> list[PlannedTimer]:
@@ -180,17 +213,19 @@ def reminder_timers(member: Member, agenda: GroupAgenda, now: datetime) -> list[
 def apply_plan(session: Session, wanted: Sequence[PlannedTimer], now: datetime) -> int:
     """Add missing timers, retime pending ones and revive cancelled ones; returns changes."""
     existing = _existing(session, [w.key for w in wanted])
+    new_rows: list[dict[str, Any]] = []
     changed = 0
     for plan in wanted:
         row = existing.get(plan.key)
         if row is None:
-            session.add(_new_timer(plan, now))
-            changed += 1
+            new_rows.append(_new_timer(plan, now))
         elif _replan(row, plan):
             changed += 1
+    if new_rows:  # one executemany: planning 100,000 members adds 100,000 rows
+        insert_rows(session, Timer, new_rows)
     if changed:
         session.flush()
-    return changed
+    return changed + len(new_rows)
 
 
 def _existing(session: Session, keys: Iterable[str]) -> dict[str, Timer]:
@@ -202,17 +237,17 @@ def _existing(session: Session, keys: Iterable[str]) -> dict[str, Timer]:
     return found
 
 
-def _new_timer(plan: PlannedTimer, now: datetime) -> Timer:
-    return Timer(
-        key=plan.key,
-        kind=plan.kind,
-        due_at=plan.due_at,
-        member_id=plan.member_id,
-        payload=plan.payload,
-        reason=plan.reason[:200],
-        status="pending",
-        created_at=now,
-    )
+def _new_timer(plan: PlannedTimer, now: datetime) -> dict[str, Any]:
+    return {
+        "key": plan.key,
+        "kind": plan.kind,
+        "due_at": plan.due_at,
+        "member_id": plan.member_id,
+        "payload": plan.payload,
+        "reason": plan.reason[:200],
+        "status": "pending",
+        "created_at": now,
+    }
 
 
 def _replan(row: Timer, plan: PlannedTimer) -> bool:

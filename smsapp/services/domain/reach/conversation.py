@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, CaseEvent, CaseMessage, Member, OutboxMessage, User
-from smsapp.services.core import outbox
+from smsapp.services.core import outbox, standing
 from smsapp.services.domain.reach import notices, texts
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,9 @@ class NotDelivered(ValueError):
 
 def of_member(session: Session, member_id: int) -> Case | None:
     """The member's case in conversation (taken by someone and not resolved), if any."""
+    known = standing.known(session, member_id)
+    if known is not None and known.case_id is None:
+        return None
     return session.scalar(
         select(Case)
         .where(Case.member_id == member_id, Case.status.in_(OPEN), Case.acked_by.is_not(None))
