@@ -137,7 +137,7 @@ def test_the_dashboard_and_the_case_page_say_nobody_could_be_reached(
     assert "Nobody could be reached" in board
     assert "Level 1 (the group&#39;s facilitators): nobody could be texted" in board
     listing = b.get("/console/cases").data.decode()
-    assert case.reason.startswith("crisis") and "asked to talk" not in listing
+    assert case.source == "crisis" and "asked to talk" not in listing
     page = b.get(f"/console/cases/{case.id}").data.decode()
     assert "(from a crisis text)" in page
     assert "Level 2 (on call), round 1: texted 1 person" in page
