@@ -1,7 +1,7 @@
 """Cost of the risk screen per message: python bench/risk_screen.py [--rounds 20].
 
-Screens every message of the development set (and the regression and test sets when
-present) `--rounds` times, one call at a time, and prints:
+Screens every message of the development sets (never the blind test set) `--rounds`
+times, one call at a time, and prints:
 
 - p50 / p99 / max over every call (what a request sees, scheduler noise included);
 - p99 / max over messages of each message's median call (the screen's own CPU cost:
@@ -21,7 +21,13 @@ from pathlib import Path
 from smsapp.services.domain.risk import load_lexicon, screen
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "services" / "risk" / "data"
-SETS = ("dev_set.csv", "regression_v1.csv", "test_set.csv")
+SETS = (
+    "dev_set.csv",
+    "dev_set_v1_test.csv",
+    "dev_set_v5.csv",
+    "dev_set_v6.csv",
+    "regression_v1.csv",
+)
 LONG = (
     "so tired of everything today, work was rough and my boss yelled again, I don't "
     "know, maybe I'll feel better tomorrow, we'll see, thanks for checking in 🙂 "

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import InboundMessage
 from smsapp.runtime import Runtime
-from smsapp.services.conversation import crisis
+from smsapp.services.conversation import crisis, inbound_text
 from smsapp.services.conversation import router as inbound
 from smsapp.services.core import directory
 from smsapp.services.core.outbox import record_inline_reply
@@ -106,8 +106,10 @@ def _safe_outcome(
     try:
         line, member = inbound.locate(session, to, phone, sandbox_group_id)
         org = line.organisation
+        lexicon_extra = org.lexicon_extra if org is not None else ""
+        text = inbound_text.read(body, lexicon_extra=lexicon_extra)  # routing may have failed first
         reply = crisis.screen_and_respond(
-            session, phone, body, member, runtime.now(), organisation=org
+            session, phone, text, member, runtime.now(), organisation=org
         )
     except Exception:
         log.exception("sms.crisis_fallback_failed")

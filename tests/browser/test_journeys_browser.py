@@ -156,6 +156,9 @@ def test_coordinator_sets_up_a_group(
     expect(page.locator("main")).to_contain_text("Ana Lopez")
     expect(page.locator("main")).to_contain_text("Ben Carter")
     walk.step("members")
+    walk.go("Dashboard")
+    expect(page.locator("main")).to_contain_text("Wednesday circle")
+    walk.step("dashboard-after")
 
     # Erin signs in and sees the group she facilitates.
     erin = new_page(size)

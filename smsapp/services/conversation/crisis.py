@@ -9,34 +9,29 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member, Organisation, User
 from smsapp.phones import region_of
 from smsapp.services.conversation import safety_check
+from smsapp.services.conversation.inbound_text import InboundText
 from smsapp.services.conversation.safety_check import Screened
-from smsapp.services.core import consent, directory, keywords
+from smsapp.services.core import consent, directory
 from smsapp.services.core.crisis_resources import crisis_reply
-from smsapp.services.core.texts import text
+from smsapp.services.core.texts import text as translate
 from smsapp.services.domain import escalation
 from smsapp.services.domain.reach import conversation
-from smsapp.services.domain.risk import Lexicon, RiskResult, load_lexicon, screen, taxonomy
+from smsapp.services.domain.risk import RiskResult, taxonomy
 
 log = logging.getLogger(__name__)
 _TO_ENQUEUE = "outbox_to_enqueue"  # see smsapp/services/outbox.py
 
 
-@lru_cache(maxsize=64)
-def _lexicon(extra: str) -> Lexicon:
-    return load_lexicon([extra] if extra.strip() else [])
-
-
 def respond(
     session: Session,
     phone: str,
-    body: str,
+    text: InboundText,
     member: Member | None,
     now: datetime,
     *,
@@ -51,24 +46,24 @@ def respond(
     a case. A sender the organisation does not know gets one open case per organisation.
     Only members get a safety check (someone must be there to follow it up).
     """
-    if staff is not None and _is_staff_command(body):
+    if staff is not None and text.staff_command:
         return Screened()
     org = organisation
-    result = screen(body, _lexicon(org.lexicon_extra if org else ""))
+    result = text.risk  # screened with the organisation's own phrases too
     if result.positive:
-        reply = _crisis(session, phone, body, member, staff, org, result, now)
+        reply = _crisis(session, phone, text, member, staff, org, now)
         return Screened(reply, crisis=True)
     if member is None or member.status in ("opted_out", "erased"):
         return Screened()
     if conversation.of_member(session, member.id) is not None:
         return Screened()  # a facilitator is texting with them: the person follows it up
-    return safety_check.respond(session, org, member, body, result, now)
+    return safety_check.respond(session, org, member, text, now)
 
 
 def screen_and_respond(
     session: Session,
     phone: str,
-    body: str,
+    text: InboundText,
     member: Member | None,
     now: datetime,
     *,
@@ -76,20 +71,20 @@ def screen_and_respond(
     staff: User | None = None,
 ) -> str | None:
     """The crisis reply if the text screens positive, else None (no safety check)."""
-    screened = respond(session, phone, body, member, now, organisation=organisation, staff=staff)
+    screened = respond(session, phone, text, member, now, organisation=organisation, staff=staff)
     return screened.reply if screened.crisis else None
 
 
 def _crisis(
     session: Session,
     phone: str,
-    body: str,
+    text: InboundText,
     member: Member | None,
     staff: User | None,
     org: Organisation | None,
-    result: RiskResult,
     now: datetime,
 ) -> str:
+    result = text.risk
     language = member.language if member else (result.language or "en")
     if staff is not None:
         return crisis_reply(org, language, reachable=False)
@@ -103,7 +98,7 @@ def _crisis(
         safety_check.close(session, member, "crisis", now)
         member.automation_paused = True
         member.updated_at = now
-        reply = _honour_stop(session, member, body, reply, org, now)
+        reply = _honour_stop(session, member, text, reply, org, now)
     return reply
 
 
@@ -155,30 +150,17 @@ def _escalate(
 def _honour_stop(
     session: Session,
     member: Member,
-    body: str,
+    text: InboundText,
     reply: str,
     org: Organisation | None,
     now: datetime,
 ) -> str:
     """'STOP … <crisis text>': the opt-out is honoured too, and confirmed once."""
-    if member.status in ("opted_out", "erased") or not _leads_with_stop(body):
+    if member.status in ("opted_out", "erased") or not text.leads_with_stop:
         return reply
     consent.opt_out(session, member, now, method="sms_keyword")
     program = org.program_name if org else "Peer check-ins"
-    return reply + "\n\n" + text("stop_confirm", member.language, program=program)
-
-
-def _leads_with_stop(body: str) -> bool:
-    if keywords.classify(body) == "stop":
-        return True
-    word, _rest = keywords.command_word(body)
-    return word in keywords.STOP_WORDS
-
-
-def _is_staff_command(body: str) -> bool:
-    from smsapp.services.conversation.facilitator_commands import is_command
-
-    return is_command(body)
+    return reply + "\n\n" + translate("stop_confirm", member.language, program=program)
 
 
 def _reason(categories: tuple[str, ...]) -> str:

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member
 from smsapp.services.conversation import conversations
-from smsapp.services.core import directory, keywords, outbox
-from smsapp.services.core.texts import text
+from smsapp.services.conversation.inbound_text import InboundText
+from smsapp.services.core import directory, outbox
+from smsapp.services.core.texts import text as translate
 from smsapp.services.domain.members import NO_INVITE_STATUSES, MemberError
 
 JOIN_WORDS = {"JOIN", "UNIRME", "UNIR"}
@@ -22,7 +23,7 @@ def handle_join(
     organisation_id: int,
     phone: str,
     member: Member | None,
-    body: str,
+    text: InboundText,
     now: datetime,
     *,
     sandbox_group_id: int | None = None,
@@ -34,25 +35,25 @@ def handle_join(
     Only groups of the organisation whose number was texted are found, never a sandbox
     group from a real phone, and from the simulator only its own sandbox group.
     """
-    word, rest = keywords.command_word(body)
+    word = text.word
     if word not in JOIN_WORDS or not allowed:
         return None
-    code = keywords.normalise_command(rest).replace(" ", "")
+    code = text.argument.replace(" ", "")
     language = "es" if word != "JOIN" else (member.language if member else "en")
     group = _group(session, organisation_id, code, sandbox_group_id) if code else None
     if group is None:
-        return text("unknown_group", language, code=code[:20] or "(none)")
+        return translate("unknown_group", language, code=code[:20] or "(none)")
     staying = member is not None and member.group_id == group.id and member.status == "active"
     member = _pending_member(session, phone, member, group, language, now)
     if group.requires_approval and not staying:
         member.status = AWAITING_APPROVAL  # a coordinator approves; then the invite goes
-        return text("join_awaiting_approval", language, group=group.name)
+        return translate("join_awaiting_approval", language, group=group.name)
     texts = conversations.start_flow(session, member, "join", now)
     return "\n\n".join(texts)
 
 
-def is_join(body: str) -> bool:
-    return keywords.command_word(body)[0] in JOIN_WORDS
+def is_join(text: InboundText) -> bool:
+    return text.word in JOIN_WORDS
 
 
 def _group(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, User
-from smsapp.services.core import keywords
+from smsapp.services.conversation.inbound_text import InboundText
 from smsapp.services.domain import escalation
 from smsapp.services.domain.reach import notices
 from smsapp.services.domain.reach import texts as reach_texts
@@ -22,13 +22,11 @@ from smsapp.services.domain.reach import texts as reach_texts
 USAGE = "Reply ACK <case>, R <case> <text>, DONE <case> <note>, or HEADCOUNT."
 NO_CASE = "No open case found. " + USAGE
 _CASE_NUMBER = re.compile(r"#?(\d+)\b\s*(.*)$", re.S)
-REPLY_WORDS = ("R", "REPLY")
-_CASE_AND_TEXT = re.compile(r"#?(\d+)\b[\s:,-]*(.*)$", re.S)
 
 
-def handle(session: Session, user: User, body: str, now: datetime) -> str:
+def handle(session: Session, user: User, text: InboundText, now: datetime) -> str:
     """The answer to one text from a facilitator or coordinator."""
-    word, rest = keywords.command_word(body)
+    word, rest = text.word, text.rest
     if word == "ACK":
         return _ack(session, user, rest, now)
     if word in ("DONE", "RESOLVED"):
@@ -38,20 +36,6 @@ def handle(session: Session, user: User, body: str, now: datetime) -> str:
 
         return headcount_text(session, user, now)
     return USAGE
-
-
-def is_command(body: str) -> bool:
-    """True when the text starts with a facilitator command word."""
-    word = keywords.command_word(body)[0]
-    return word in ("ACK", "DONE", "RESOLVED", "HEADCOUNT") or reply_to(body) is not None
-
-
-def reply_to(body: str) -> tuple[int, str] | None:
-    """`R 12 <text>` -> (12, '<text>'): a facilitator picks the conversation it is for
-    (conversation/relay.py sends it); None for any other text."""
-    word, rest = keywords.command_word(body)
-    match = _CASE_AND_TEXT.match(rest.strip()) if word in REPLY_WORDS else None
-    return None if match is None else (int(match.group(1)), match.group(2).strip())
 
 
 def _ack(session: Session, user: User, rest: str, now: datetime) -> str:

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from smsapp.models import Member, Organisation, Timer
-from smsapp.services.core import keywords, timers
-from smsapp.services.core.texts import text
+from smsapp.services.conversation.inbound_text import YES_WORDS, InboundText
+from smsapp.services.core import timers
+from smsapp.services.core.texts import text as translate
 from smsapp.services.domain import checkins, escalation, flow_sessions
 from smsapp.services.domain.schedule import parse_time_of_day
 
@@ -44,13 +45,12 @@ def _say(name: str, language: str, **values: object) -> str:
 LANGUAGES = {"EN": "en", "ENGLISH": "en", "ES": "es", "ESPANOL": "es", "SPANISH": "es"}
 
 
-def handle(session: Session, member: Member, body: str, now: datetime) -> str | None:
+def handle(session: Session, member: Member, text: InboundText, now: datetime) -> str | None:
     """The reply to a member command, or None if the text is not one."""
-    word, rest = keywords.command_word(body)
-    command = COMMANDS.get(word)
+    command = COMMANDS.get(text.word)
     if command is None:
         return None
-    return command(session, member, rest, now)
+    return command(session, member, text, now)
 
 
 def pause(session: Session, member: Member, now: datetime) -> None:
@@ -59,25 +59,26 @@ def pause(session: Session, member: Member, now: datetime) -> None:
     flow_sessions.end_active(session, member.id)
 
 
-def pause_days(rest: str) -> int | None:
-    """Days from "3", "3 days", "3d" (0 for plain PAUSE); None when unreadable or too long."""
-    if not rest.strip():
+def pause_days(text: InboundText) -> int | None:
+    """Days from "PAUSE 3", "PAUSE 3 days", "PAUSE 3d" (0 for plain PAUSE); None when
+    unreadable or too long."""
+    if not text.rest:
         return 0
-    found = _PAUSE_DAYS.match(keywords.normalise_command(rest))
+    found = _PAUSE_DAYS.match(text.argument)
     if found is None or not 1 <= int(found.group(1)) <= MAX_PAUSE_DAYS:
         return None
     return int(found.group(1))
 
 
-def _pause(session: Session, member: Member, rest: str, now: datetime) -> str:
-    days = pause_days(rest)
+def _pause(session: Session, member: Member, text: InboundText, now: datetime) -> str:
+    days = pause_days(text)
     if days is None:
         return _say("pause_bad", member.language)
     pause(session, member, now)
     # A new PAUSE replaces any earlier automatic resume: the latest request wins.
     timers.cancel(session, Timer.member_id == member.id, Timer.kind == "auto_resume")
     if not days:
-        return text("pause", member.language)
+        return translate("pause", member.language)
     from smsapp.services.domain.auto_resume import schedule_resume
     from smsapp.services.domain.schedule import format_local
 
@@ -86,7 +87,7 @@ def _pause(session: Session, member: Member, rest: str, now: datetime) -> str:
     return _say("pause_days", member.language, days=days, until=when)
 
 
-def _mood(session: Session, member: Member, _rest: str, now: datetime) -> str:
+def _mood(session: Session, member: Member, _text: InboundText, now: datetime) -> str:
     scores = checkins.last_scores(session, member.id, 7)
     if not scores:
         return _say("mood_none", member.language)
@@ -94,66 +95,66 @@ def _mood(session: Session, member: Member, _rest: str, now: datetime) -> str:
     return _say("mood", member.language, count=len(scores), scores=shown)
 
 
-def _resume(session: Session, member: Member, _rest: str, now: datetime) -> str | None:
+def _resume(session: Session, member: Member, _text: InboundText, now: datetime) -> str | None:
     if member.status != "paused":
-        return text("resume", member.language) if member.status == "active" else None
+        return translate("resume", member.language) if member.status == "active" else None
     member.status = "active"
     member.updated_at = now
     from smsapp.services.domain.planning.member_plan import plan_member
 
     plan_member(session, member, now)
-    return text("resume", member.language)
+    return translate("resume", member.language)
 
 
-def _talk(session: Session, member: Member, _rest: str, now: datetime) -> str:
+def _talk(session: Session, member: Member, _text: InboundText, now: datetime) -> str:
     escalation.open_case(
         session, member=member, urgency="normal", source="talk", reason="asked to talk", now=now
     )
     reachable = escalation.has_reachable_responder(
         session, member.organisation_id, member.group_id, now
     )
-    return text("talk" if reachable else "talk_no_one", member.language)
+    return translate("talk" if reachable else "talk_no_one", member.language)
 
 
-def _time(session: Session, member: Member, rest: str, now: datetime) -> str:
+def _time(session: Session, member: Member, text: InboundText, now: datetime) -> str:
     try:
-        member.checkin_time = parse_time_of_day(rest)
+        member.checkin_time = parse_time_of_day(text.rest)
     except ValueError:
-        return text("time_bad", member.language)
+        return translate("time_bad", member.language)
     member.updated_at = now
     timers.cancel(session, Timer.member_id == member.id, Timer.kind == "checkin")
     from smsapp.services.domain.planning.member_plan import plan_member
 
     plan_member(session, member, now)
-    return text("time_set", member.language, time=member.checkin_time.strftime("%H:%M"))
+    return translate("time_set", member.language, time=member.checkin_time.strftime("%H:%M"))
 
 
-def _lang(session: Session, member: Member, rest: str, now: datetime) -> str | None:
-    language = LANGUAGES.get(keywords.normalise_command(rest))
+def _lang(session: Session, member: Member, text: InboundText, now: datetime) -> str | None:
+    language = LANGUAGES.get(text.argument)
     if language is None:
         return "Reply LANG EN for English / LANG ES para español."
     member.language = language
     member.updated_at = now
-    return text("lang_set", language)
+    return translate("lang_set", language)
 
 
-def _mydata(session: Session, member: Member, _rest: str, now: datetime) -> str:
+def _mydata(session: Session, member: Member, _text: InboundText, now: datetime) -> str:
     org = session.get(Organisation, member.organisation_id)
-    return text("mydata", member.language, contact=org.help_contact if org else "")
+    return translate("mydata", member.language, contact=org.help_contact if org else "")
 
 
-def _delete(session: Session, member: Member, rest: str, now: datetime) -> str:
+def _delete(session: Session, member: Member, text: InboundText, now: datetime) -> str:
     from smsapp.services.domain.privacy import erasure
 
-    confirmed = keywords.normalise_command(rest) in ("YES", "SI")
+    confirmed = text.argument in YES_WORDS
     if confirmed and erasure.confirmation_pending(session, member, now):
         erasure.erase_member(session, member, now, actor="member")
-        return text("deleted", member.language)
+        return translate("deleted", member.language)
     erasure.request_confirmation(session, member, now)
-    return text("delete_confirm", member.language)
+    return translate("delete_confirm", member.language)
 
 
-COMMANDS: dict[str, Callable[[Session, Member, str, datetime], str | None]] = {
+COMMANDS: dict[str, Callable[[Session, Member, InboundText, datetime], str | None]] = {
     "PAUSE": _pause,
     "PAUSA": _pause,
     "RESUME": _resume,

@@ -16,8 +16,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, Member, User
-from smsapp.services.conversation.facilitator_commands import reply_to
-from smsapp.services.core import keywords
+from smsapp.services.conversation.inbound_text import InboundText
 from smsapp.services.domain import escalation
 from smsapp.services.domain.reach import conversation, notices, texts
 
@@ -34,15 +33,10 @@ class Relayed:
     sent: bool = False
 
 
-def is_reply_command(body: str) -> bool:
-    """`R 12 <text>`: the facilitator picks the conversation (a staff command)."""
-    return reply_to(body) is not None
-
-
-def from_staff(session: Session, user: User, body: str, now: datetime) -> Relayed | None:
+def from_staff(session: Session, user: User, text: InboundText, now: datetime) -> Relayed | None:
     """A facilitator's text for a conversation; None when they have none open and the
     text is not `R <case> …` (the usual staff answer follows)."""
-    picked = reply_to(body)
+    picked = text.reply_to
     if picked is not None:
         return _to_case(session, user, picked[0], picked[1], now)
     open_cases = conversation.of_user(session, user)
@@ -50,17 +44,19 @@ def from_staff(session: Session, user: User, body: str, now: datetime) -> Relaye
         return None
     if len(open_cases) > 1:
         return Relayed(texts.which([c.id for c in open_cases]))
-    return _send(session, open_cases[0], user, body, now)
+    return _send(session, open_cases[0], user, text.body, now)
 
 
-def from_member(session: Session, member: Member, body: str, now: datetime) -> Relayed | None:
+def from_member(
+    session: Session, member: Member, text: InboundText, now: datetime
+) -> Relayed | None:
     """A member's text while their case is in conversation goes to its facilitator."""
-    if keywords.command_word(body)[0] in NEVER_RELAYED:
+    if text.word in NEVER_RELAYED:
         return None
     case = conversation.of_member(session, member.id)
     if case is None:
         return None
-    conversation.from_member(session, case, member, body, now)
+    conversation.from_member(session, case, member, text.body, now)
     return Relayed(None, sent=True)
 
 

@@ -1,25 +1,34 @@
-"""The inbound router: every message, in the precedence DESIGN.md gives, no exceptions."""
+"""The inbound router: every message, in one precedence, no exceptions.
+
+A text is read once (`inbound_text.read`) when its organisation and sender are known.
+The risk screen reads every text first; then the first step of `PRECEDENCE` that
+answers decides the reply. docs/ARCHITECTURE.md walks the same list.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple, TypeGuard
 
 from sqlalchemy.orm import Session
 
-from smsapp.flows.routers import parse_number
 from smsapp.models import Group, Member, Organisation, User
 from smsapp.services.conversation import (
     conversations,
     crisis,
     enrollment,
     facilitator_commands,
+    inbound_text,
     member_commands,
     relay,
 )
-from smsapp.services.core import budgets, consent, directory, keywords
-from smsapp.services.core.texts import text
+from smsapp.services.conversation.inbound_text import InboundText
+from smsapp.services.core import budgets, consent, directory
+from smsapp.services.core.keywords import Compliance
+from smsapp.services.core.texts import text as translate
 
 log = logging.getLogger(__name__)
 RELAYED = "relayed"  # a text that went on to the other side of a case's conversation
@@ -44,6 +53,34 @@ class Outcome:
     reply_kind: str | None = None
     # False: the words live with a case's conversation (encrypted, erased with the member)
     keep_body: bool = True
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One text in its setting: the line, who sent it (member or staff, never both: staff
+    is looked up only when no member has the number), what it says, and when."""
+
+    session: Session
+    line: Line
+    sender: budgets.Sender
+    phone: str
+    text: InboundText
+    member: Member | None
+    user: User | None
+    now: datetime
+
+
+class Answer(NamedTuple):
+    """A step's answer: the reply (None: the text is stored unanswered) and its kind
+    (budgets count answers by kind)."""
+
+    reply: str | None
+    kind: str | None
+
+
+class Step(NamedTuple):
+    name: str
+    answer: Callable[[Inbound], Answer | None]  # None: not this step's text, try the next
 
 
 def locate(
@@ -81,7 +118,7 @@ def route(
     line, member = locate(session, to, phone, sandbox)
     org = line.organisation
     if org is None:
-        return _unowned(session, phone, body, now)
+        return _unowned(session, phone, inbound_text.read(body), now)
     box = line.sandbox_group_id
     user = (
         directory.user_by_phone(session, org.id, phone, sandbox_group_id=box)
@@ -89,8 +126,9 @@ def route(
         else None
     )
     sender = budgets.Sender(org.id, directory.phone_hash(phone), member is not None or bool(user))
+    text = inbound_text.read(body, lexicon_extra=org.lexicon_extra, staff=user is not None)
     was_opted_out = member is not None and member.status == "opted_out"
-    screened = crisis.respond(session, phone, body, member, now, organisation=org, staff=user)
+    screened = crisis.respond(session, phone, text, member, now, organisation=org, staff=user)
     outcome = Outcome(
         reply=screened.reply,
         member_id=member.id if member else None,
@@ -100,7 +138,7 @@ def route(
     )
     if screened.consumed:  # an answer to a safety check: nothing else reads it
         return outcome
-    rest, kind = _route_rest(session, line, sender, phone, body, member, user, now)
+    rest, kind = answer(Inbound(session, line, sender, phone, text, member, user, now))
     # A facilitator's words to a member (kept with the case's conversation, not here)
     # are not the facilitator's own crisis.
     staff_relay = kind == RELAYED and user is not None
@@ -123,93 +161,148 @@ def route(
     return outcome
 
 
-def _unowned(session: Session, phone: str, body: str, now: datetime) -> Outcome:
+def answer(inbound: Inbound) -> Answer:
+    """The answer after the risk screen: the first step of PRECEDENCE that takes the text."""
+    for step in PRECEDENCE:
+        if (found := step.answer(inbound)) is not None:
+            return found
+    raise AssertionError("the fallback answers every text")
+
+
+def _unowned(session: Session, phone: str, text: InboundText, now: datetime) -> Outcome:
     """A text to a number no organisation owns: stored and answered, routed nowhere."""
     sender = budgets.Sender(None, directory.phone_hash(phone), known=False)
-    reply = crisis.screen_and_respond(session, phone, body, None, now, organisation=None)
+    reply = crisis.screen_and_respond(session, phone, text, None, now, organisation=None)
     kind = budgets.CRISIS if reply is not None else budgets.UNOWNED
     outcome = Outcome(reply=reply, crisis=reply is not None, reply_kind=kind)
     if reply is None:
-        outcome.reply = text("unowned_number", "en")
+        outcome.reply = translate("unowned_number", "en")
     if not budgets.allows(session, sender, kind, now):
         outcome.reply = None
     log.info("sms.unowned_number", extra={"crisis": outcome.crisis})
     return outcome
 
 
-def _route_rest(
-    session: Session,
-    line: Line,
-    sender: budgets.Sender,
-    phone: str,
-    body: str,
-    member: Member | None,
-    user: User | None,
-    now: datetime,
-) -> tuple[str | None, str | None]:
-    """The answer after the risk screen, and its kind (budgets count answers by kind)."""
-    compliance = keywords.classify(body)
-    if compliance is not None and user is not None and member is None:
-        return _staff_compliance(user, compliance), budgets.COMPLIANCE
-    if compliance is not None:
-        kind = budgets.COMPLIANCE if member is not None else budgets.STRANGER
-        return _compliance(session, compliance, member, now), kind
-    if user is not None:
-        if relay.is_reply_command(body) or not facilitator_commands.is_command(body):
-            relayed = relay.from_staff(session, user, body, now)
-            if relayed is not None:
-                return relayed.reply, RELAYED if relayed.sent else "staff"
-        answer = facilitator_commands.handle(session, user, body, now)
-        return answer, budgets.FALLBACK if answer == facilitator_commands.USAGE else "staff"
-    if member is not None and member.status != "erased" and not _resubscribes(member, body):
-        to_facilitator = relay.from_member(session, member, body, now)
-        if to_facilitator is not None:
-            return to_facilitator.reply, RELAYED
-    if member is not None and member.status not in ("opted_out", "erased"):
-        reply = member_commands.handle(session, member, body, now)
-        if reply is not None:
-            return reply, "command"
-        if (answered := conversations.answer(session, member, body, now)) is not None:
-            return answered, budgets.FLOW
-    if member is not None and member.status == "opted_out":
-        if keywords.normalise_command(body) in ("YES", "SI"):
-            return _compliance(session, "start", member, now), budgets.COMPLIANCE
-        return None, None  # an opted-out member gets nothing but compliance answers
-    if enrollment.is_join(body):
-        return _join(session, line, sender, phone, member, body, now), budgets.JOIN
-    if member is not None and member.status == "active" and parse_number(body, 1, 5):
-        return conversations.member_checkin(session, member, body, now), budgets.FLOW
-    language = member.language if member else "en"
-    if member is None:
-        return text("fallback_unknown", language), budgets.STRANGER
-    return text("fallback", language), budgets.FALLBACK
+# The steps, in order. Each looks at the one InboundText and answers or passes.
 
 
-def _resubscribes(member: Member, body: str) -> bool:
+def _compliance_words(i: Inbound) -> Answer | None:
+    """STOP / START / HELP, from anyone, before anything else."""
+    kind = i.text.compliance
+    if kind is None:
+        return None
+    if i.user is not None:
+        return Answer(_staff_compliance(i.user, kind), budgets.COMPLIANCE)
+    known = budgets.COMPLIANCE if i.member is not None else budgets.STRANGER
+    return Answer(_compliance(i.session, kind, i.member, i.now), known)
+
+
+def _staff_conversation(i: Inbound) -> Answer | None:
+    """A facilitator's words (not a command, or `R 12 <text>`) for a case's member."""
+    if i.user is None or (i.text.staff_command and i.text.reply_to is None):
+        return None
+    relayed = relay.from_staff(i.session, i.user, i.text, i.now)
+    if relayed is None:
+        return None
+    return Answer(relayed.reply, RELAYED if relayed.sent else "staff")
+
+
+def _staff_commands(i: Inbound) -> Answer | None:
+    """ACK, DONE, HEADCOUNT; anything else from staff gets the usage line."""
+    if i.user is None:
+        return None
+    reply = facilitator_commands.handle(i.session, i.user, i.text, i.now)
+    return Answer(reply, budgets.FALLBACK if reply == facilitator_commands.USAGE else "staff")
+
+
+def _member_conversation(i: Inbound) -> Answer | None:
+    """A member's text while a facilitator is texting with them goes to that person."""
+    member = i.member
+    if member is None or member.status == "erased" or _resubscribes(member, i.text):
+        return None
+    to_facilitator = relay.from_member(i.session, member, i.text, i.now)
+    return None if to_facilitator is None else Answer(to_facilitator.reply, RELAYED)
+
+
+def _member_commands(i: Inbound) -> Answer | None:
+    if not _reachable(i.member):
+        return None
+    reply = member_commands.handle(i.session, i.member, i.text, i.now)
+    return None if reply is None else Answer(reply, "command")
+
+
+def _waiting_flow(i: Inbound) -> Answer | None:
+    if not _reachable(i.member):
+        return None
+    answered = conversations.answer(i.session, i.member, i.text.body, i.now)
+    return None if answered is None else Answer(answered, budgets.FLOW)
+
+
+def _opted_out(i: Inbound) -> Answer | None:
+    """An opted-out member gets nothing but compliance answers (YES opts back in)."""
+    if i.member is None or i.member.status != "opted_out":
+        return None
+    if i.text.is_yes:
+        return Answer(_compliance(i.session, Compliance.START, i.member, i.now), budgets.COMPLIANCE)
+    return Answer(None, None)
+
+
+def _join_code(i: Inbound) -> Answer | None:
+    if not enrollment.is_join(i.text):
+        return None
+    return Answer(_join(i), budgets.JOIN)
+
+
+def _bare_score(i: Inbound) -> Answer | None:
+    """A score with no check-in waiting starts one."""
+    if i.member is None or i.member.status != "active" or i.text.score is None:
+        return None
+    reply = conversations.member_checkin(i.session, i.member, i.text.body, i.now)
+    return Answer(reply, budgets.FLOW)
+
+
+def _fallback(i: Inbound) -> Answer:
+    if i.member is None:
+        return Answer(translate("fallback_unknown", "en"), budgets.STRANGER)
+    return Answer(translate("fallback", i.member.language), budgets.FALLBACK)
+
+
+PRECEDENCE: tuple[Step, ...] = (
+    Step("compliance words", _compliance_words),
+    Step("staff conversation", _staff_conversation),
+    Step("staff commands", _staff_commands),
+    Step("member conversation", _member_conversation),
+    Step("member commands", _member_commands),
+    Step("waiting flow", _waiting_flow),
+    Step("opted out", _opted_out),
+    Step("join", _join_code),
+    Step("bare score", _bare_score),
+    Step("fallback", _fallback),
+)
+
+
+def _reachable(member: Member | None) -> TypeGuard[Member]:
+    """A member commands and flows can answer: not opted out, not erased."""
+    return member is not None and member.status not in ("opted_out", "erased")
+
+
+def _resubscribes(member: Member, text: InboundText) -> bool:
     """YES from an opted-out member is their opt-in, not words for a facilitator."""
-    return member.status == "opted_out" and keywords.normalise_command(body) in ("YES", "SI")
+    return member.status == "opted_out" and text.is_yes
 
 
-def _join(
-    session: Session,
-    line: Line,
-    sender: budgets.Sender,
-    phone: str,
-    member: Member | None,
-    body: str,
-    now: datetime,
-) -> str | None:
+def _join(i: Inbound) -> str | None:
     """JOIN CODE, a few attempts an hour per sender: codes cannot be guessed by texting."""
-    assert line.organisation is not None
-    allowed = budgets.join_attempts(session, sender, now) < budgets.JOINS_PER_HOUR
+    assert i.line.organisation is not None
+    allowed = budgets.join_attempts(i.session, i.sender, i.now) < budgets.JOINS_PER_HOUR
     return enrollment.handle_join(
-        session,
-        line.organisation.id,
-        phone,
-        member,
-        body,
-        now,
-        sandbox_group_id=line.sandbox_group_id,
+        i.session,
+        i.line.organisation.id,
+        i.phone,
+        i.member,
+        i.text,
+        i.now,
+        sandbox_group_id=i.line.sandbox_group_id,
         allowed=allowed,
     )
 
@@ -217,10 +310,10 @@ def _join(
 def _stop_confirmation(member: Member | None, org: Organisation) -> str | None:
     if member is None:
         return None
-    return text("stop_confirm", member.language, program=org.program_name)
+    return translate("stop_confirm", member.language, program=org.program_name)
 
 
-def _staff_compliance(user: User, kind: str) -> str:
+def _staff_compliance(user: User, kind: Compliance) -> str:
     """A facilitator's STOP stops escalation texts to them (the console still shows cases)."""
     if kind == "stop":
         user.sms_opted_out = True
@@ -231,24 +324,26 @@ def _staff_compliance(user: User, kind: str) -> str:
     return facilitator_commands.USAGE
 
 
-def _compliance(session: Session, kind: str, member: Member | None, now: datetime) -> str | None:
+def _compliance(
+    session: Session, kind: Compliance, member: Member | None, now: datetime
+) -> str | None:
     org = session.get(Organisation, member.organisation_id) if member else None
     language = member.language if member else "en"
     program = org.program_name if org else "Peer check-ins"
     if kind == "help":
         if member is None or org is None:
-            return text("help_unknown", language)
-        return text("help", language, program=program, contact=org.help_contact)
+            return translate("help_unknown", language)
+        return translate("help", language, program=program, contact=org.help_contact)
     if member is None:
         return None if kind == "start" else None  # Twilio's own opt-out handling covers strangers
     if kind == "stop":
         if member.status == "opted_out":
             return None  # exactly one confirmation
         consent.opt_out(session, member, now, method="sms_keyword")
-        return text("stop_confirm", language, program=program)
+        return translate("stop_confirm", language, program=program)
     if member.status != "opted_out":
         return None
     consent.record_opt_in(
         session, member, now, method="sms_keyword", disclosure="START", version="resubscribe"
     )
-    return text("start_confirm", language, program=program)
+    return translate("start_confirm", language, program=program)

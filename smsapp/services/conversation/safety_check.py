@@ -17,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member, Organisation, Timer
-from smsapp.services.core import keywords, outbox, standing, timers
+from smsapp.services.conversation.inbound_text import InboundText
+from smsapp.services.core import outbox, standing, timers
 from smsapp.services.core.crisis_resources import resources_text
-from smsapp.services.core.texts import text
+from smsapp.services.core.texts import text as translate
 from smsapp.services.domain import escalation
-from smsapp.services.domain.risk import RiskResult
 
 log = logging.getLogger(__name__)
 KIND = "safety_check"
@@ -53,15 +53,14 @@ def respond(
     session: Session,
     org: Organisation | None,
     member: Member,
-    body: str,
-    result: RiskResult,
+    text: InboundText,
     now: datetime,
 ) -> Screened:
     """Answer a check that is waiting, or ask one when the text shows distress."""
     waiting = pending(session, member.id)
     if waiting is not None:
-        return _answer(session, org, member, waiting, body, result, now)
-    if not result.check:
+        return _answer(session, org, member, waiting, text, now)
+    if not text.risk.check:
         return Screened()
     if escalation.open_case_of(session, member.id) is not None:
         # Someone is already on the way: tell them, and say so, instead of asking.
@@ -103,16 +102,15 @@ def _answer(
     org: Organisation | None,
     member: Member,
     waiting: Timer,
-    body: str,
-    result: RiskResult,
+    text: InboundText,
     now: datetime,
 ) -> Screened:
-    answer = keywords.normalise_command(body)
+    answer = text.normalised
     if answer in SAFE_ANSWERS:
         _note(waiting, "safe", now)
         log.info("safety_check.safe", extra={"member_id": member.id})
-        return Screened(text("safety_thanks", member.language), consumed=True)
-    if answer in WORRYING_ANSWERS or result.check:
+        return Screened(translate("safety_thanks", member.language), consumed=True)
+    if answer in WORRYING_ANSWERS or text.risk.check:
         _note(waiting, "worrying", now)
         return _worried(session, org, member, "worrying answer to the safety check", now)
     return Screened()  # something else: routed as usual, and the 15 minutes run on
@@ -139,7 +137,7 @@ def _note(timer: Timer, answer: str, now: datetime) -> None:
 
 def _with_resources(session: Session, org: Organisation | None, member: Member, name: str) -> str:
     group = session.get(Group, member.group_id) if member.group_id else None
-    return f"{text(name, member.language)} {resources_text(org, group, member.language)}"
+    return f"{translate(name, member.language)} {resources_text(org, group, member.language)}"
 
 
 @timers.handles(KIND)

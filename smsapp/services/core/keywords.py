@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from enum import StrEnum
+
+
+class Compliance(StrEnum):
+    """The compliance keyword families a carrier expects every number to honour."""
+
+    STOP = "stop"
+    START = "start"
+    HELP = "help"
+
 
 STOP_WORDS = {
     "STOP",
@@ -32,15 +42,15 @@ def normalise_command(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", "", folded)).strip().upper()
 
 
-def classify(text: str) -> str | None:
-    """'stop', 'start', 'help' or None."""
-    word = normalise_command(text)
-    if word in STOP_WORDS or STOP_PHRASES.match(word.lower().replace("'", "")):
-        return "stop"
-    if word in START_WORDS:
-        return "start"
-    if word in HELP_WORDS:
-        return "help"
+def classify(normalised: str) -> Compliance | None:
+    """STOP, START, HELP or None for a text already through `normalise_command`
+    (conversation/inbound_text.py reads each text once)."""
+    if normalised in STOP_WORDS or STOP_PHRASES.match(normalised.lower().replace("'", "")):
+        return Compliance.STOP
+    if normalised in START_WORDS:
+        return Compliance.START
+    if normalised in HELP_WORDS:
+        return Compliance.HELP
     return None
 
 

@@ -1,15 +1,24 @@
-"""The screen measured on labelled sets (how rows count: risk/evaluation.py).
+"""The screen measured on labelled development sets (how rows count: risk/evaluation.py).
 
-- dev_set.csv: written for this screen and tuned on (its figures guard regressions);
+Every set here is development data: the phrases were written from them and the learned
+model is trained on them, so these figures guard regressions and say nothing about
+wording nobody here has seen (for that: scripts/train_risk_model.py --cv-only, and the
+blind test set in test_risk_test_set.py).
+
+- dev_set.csv: written for this screen in four batches and tuned on;
+- dev_set_v1_test.csv: the first test set, read and tuned on in round one (it used to be
+  test_set.csv and asserted there);
+- dev_set_v5.csv, dev_set_v6.csv: batches 5 and 6, written blind to the phrases (the
+  figures before the model and by leave-one-batch-out: bench/README.md);
 - regression_v1.csv: the first generation's set (label 1/0, written with the old
-  lexicon): nothing it flagged may be ignored now, except the policy changes listed;
-- test_set.csv: written separately by someone who never saw the screen; see
-  test_risk_test_set.py.
+  lexicon): nothing it flagged may be ignored now, except the policy changes listed.
 """
 
 import csv
 from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from smsapp.services.domain.risk import load_lexicon, screen
 from smsapp.services.domain.risk.evaluation import evaluate, read_rows
@@ -41,14 +50,41 @@ def test_development_set_is_large_enough_and_covers_every_category_in_both_langu
             assert per[(language, category)] >= 15, (language, category)
 
 
-def test_development_set_figures():
+def test_batch_five_is_a_separate_varied_batch_in_both_languages():
+    rows = read_rows(DATA / "dev_set_v5.csv")
+    assert len(rows) >= 600 and all(r.id.startswith("v5-") for r in rows)
+    per = Counter((r.language, r.category) for r in rows)
+    for category in CRISIS_CATEGORIES | NONE_CATEGORIES | {"distress"}:
+        for language in ("en", "es"):
+            assert per[(language, category)] >= 15, (language, category)
+
+
+# Floors: batches 1-4 and the first test set were written alongside the phrases, so the
+# screen answers them almost perfectly; batches 5 and 6 were written blind to it, and
+# no phrase was written from them: the learned model, trained on them with strong
+# regularisation, does not learn them by heart. Their floors guard today's figures
+# (recall 0.834 / 0.804, false alarms 0.045 / 0.042, check rows of batch 6 0.75), they
+# are no held-out measure.
+# Batch 7 is everyday texts: 2 of 168 alarm today, both by the phrases.
+FLOORS = {
+    "dev_set.csv": (0.97, 0.03, 0.9),
+    "dev_set_v1_test.csv": (0.97, 0.03, 0.9),
+    "dev_set_v5.csv": (0.8, 0.07, 0.9),
+    "dev_set_v6.csv": (0.78, 0.07, 0.7),
+    "dev_set_v7.csv": (1.0, 0.02, 1.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_development_set_figures(name):
+    recall, false_alarms, checks = FLOORS[name]
     lexicon = load_lexicon()
-    report = evaluate(read_rows(DATA / "dev_set.csv"), lambda t: screen(t, lexicon))
+    report = evaluate(read_rows(DATA / name), lambda t: screen(t, lexicon))
     misses = "\n".join(
         f"  {r.category}: {r.label}->{level}: {r.text}" for r, level in report.misses
     )
-    assert report.recall >= 0.97 and report.false_alarms <= 0.03, misses
-    assert report.check_answered >= 0.9, misses
+    assert report.recall >= recall and report.false_alarms <= false_alarms, misses
+    assert report.check_answered >= checks, misses
 
 
 def test_nothing_the_first_generation_flagged_is_ignored_now():

@@ -44,6 +44,7 @@ import re2
 import yaml
 
 from smsapp.services.domain.risk import taxonomy
+from smsapp.services.domain.risk.model import Model, load_model
 from smsapp.services.domain.risk.morphology import LANGUAGES, Morphology, build_morphology
 from smsapp.services.domain.risk.normalise import BOUNDARY, fold
 from smsapp.services.domain.risk.phrases import Compiler, phrase_words
@@ -118,9 +119,19 @@ class Language:
 class Lexicon:
     """Compiled rules for every language; read-only once built, safe to share."""
 
-    def __init__(self, languages: dict[str, Language], emoji: dict[str, str]) -> None:
+    def __init__(
+        self,
+        languages: dict[str, Language],
+        emoji: dict[str, str],
+        model: Model | None = None,
+        soften: bool = True,
+    ) -> None:
         self.languages = languages
         self.emoji = emoji
+        self.model = model  # the learned half (model.py); None: phrases alone
+        # May the model soften a phrase alarm into a safety check? Not when an
+        # organisation added phrases: the model never saw their words.
+        self.soften = soften
 
     def __repr__(self) -> str:
         # Never print the phrases themselves: a lexicon object may end up in a log line.
@@ -164,8 +175,11 @@ def _check_category(name: str, body: Any, where: str) -> None:
         _string_list(body.get(key), f"{where}.{key}")
 
 
-def build_lexicon(sources: Sequence[tuple[str, str]]) -> Lexicon:
-    """Compile (where, yaml text) documents into one lexicon."""
+def build_lexicon(
+    sources: Sequence[tuple[str, str]], with_model: bool = True, soften: bool = True
+) -> Lexicon:
+    """Compile (where, yaml text) documents into one lexicon, with the shipped learned
+    model unless ``with_model`` is false (training reads the phrases alone)."""
     parsed = [parse_source(text, where) for where, text in sources]
     shorthand = {lang: _shorthand([s for s in parsed if s.language == lang]) for lang in LANGUAGES}
     emoji = {str(k): fold(str(v)) for s in parsed for k, v in (s.data.get("emoji") or {}).items()}
@@ -182,7 +196,7 @@ def build_lexicon(sources: Sequence[tuple[str, str]]) -> Lexicon:
         mine = [s for s in parsed if s.language == lang]
         languages[lang].shorthand = shorthand[lang]
         _compile_language(languages[lang], mine, shorthand[lang])
-    return Lexicon(languages, emoji)
+    return Lexicon(languages, emoji, load_model() if with_model else None, soften)
 
 
 def _shorthand(parsed: list[_Source]) -> dict[str, tuple[str, ...]]:
@@ -311,7 +325,7 @@ def load_lexicon(extra_yaml_texts: Sequence[str] = ()) -> Lexicon:
     if not extra_yaml_texts:
         return _builtin_lexicon()
     extras = [(f"organisation lexicon #{i + 1}", t) for i, t in enumerate(extra_yaml_texts)]
-    return build_lexicon([*_builtin_sources(), *extras])
+    return build_lexicon([*_builtin_sources(), *extras], soften=False)
 
 
 __all__ = ["BOUNDARY", "Lexicon", "Rule", "build_lexicon", "load_lexicon", "parse_source"]

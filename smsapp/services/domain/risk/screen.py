@@ -26,12 +26,16 @@ from itertools import product
 
 from smsapp.services.domain.risk import taxonomy
 from smsapp.services.domain.risk.lexicon import WEAK, Language, Lexicon, Rule, load_lexicon
+from smsapp.services.domain.risk.model import Scores, Thresholds, features
 from smsapp.services.domain.risk.morphology import Morphology
 from smsapp.services.domain.risk.normalise import BOUNDARY, split_digits, tokens
 
 CRISIS, CHECK, NONE = "crisis", "check", "none"
 _DOUBLE = re.compile(r"([a-z])\1")
 _AFTER_NO = frozenset({"no", "nope", "nah", "never", "nunca", "jamas"})
+_GUARDS = frozenset({"hyperbole", "jest", "trivial"})
+MIN_WORDS = 3
+LEARNED = taxonomy.LEARNED
 
 
 @dataclass(frozen=True)
@@ -73,17 +77,82 @@ def screen(text: str, lexicon: Lexicon | None = None) -> RiskResult:
     words = tokens(text, lexicon.emoji)
     if not words:
         return NEGATIVE
+    reading = read(words, lexicon)
+    model = lexicon.model
+    if model is None:
+        return reading.result
+    scores = model.scores(model_features(words, lexicon))
+    return combine(reading, scores, model.thresholds, soften=lexicon.soften)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the lexicon alone made of a message, and which cues it saw."""
+
+    result: RiskResult
+    cues: frozenset[str]
+    words: int = 0  # words in the message (clause marks not counted)
+
+
+def read(words: list[str], lexicon: Lexicon) -> Reading:
+    """The lexicon's answer for folded words (``tokens()``), in every language."""
     spanish = lexicon.languages["es"].morphology
-    results = [
+    readings = [
         _screen_language(lang, expand(words, lang, spanish)) for lang in lexicon.languages.values()
     ]
+    cues = frozenset(c for r in readings for c in r.cues)
+    count = sum(w != BOUNDARY for w in words)
+    results = [r.result for r in readings]
     for level in (CRISIS, CHECK):
         found = [r for r in results if r.level == level]
         if found:
             categories = {c for r in found for c in r.categories}
             ordered = tuple(sorted(categories, key=lambda c: (taxonomy.order(c), c)))
-            return RiskResult(level, ordered, found[0].language)
+            return Reading(RiskResult(level, ordered, found[0].language), cues, count)
+    return Reading(NEGATIVE, cues, count)
+
+
+def model_features(words: list[str], lexicon: Lexicon) -> list[str]:
+    """The learned model's features of folded words (English shorthand and lemmas,
+    which fall back to Spanish ones)."""
+    english = lexicon.languages["en"]
+    negation = english.negation | lexicon.languages["es"].negation
+    return features(words, english.morphology, english.shorthand, negation)
+
+
+def combine(reading: Reading, scores: Scores, cut: Thresholds, soften: bool = True) -> RiskResult:
+    """The lexicon's answer, raised or softened by the model's scores:
+
+    - a lexicon alarm stays an alarm unless the model finds it very unlikely, and then
+      it becomes a safety check (never nothing: the member is still asked), unless
+      ``soften`` is false (an organisation's own phrases, which the model never saw);
+    - no lexicon alarm, but a high crisis score: an alarm (a higher bar when the
+      lexicon saw hyperbole or a joke: "this exam is killing me lol");
+    - otherwise a safety check when the lexicon or the concern score says so.
+
+    The model alone never answers a message of fewer than ``MIN_WORDS`` words ("bye",
+    "tonight"): too little to read, and short crisis messages are the phrases' job.
+    """
+    result = reading.result
+    if result.level == CRISIS:
+        if soften and scores.crisis < cut.veto and not _acts(result):
+            return RiskResult(CHECK, result.categories, result.language)
+        return result
+    if reading.words < MIN_WORDS:
+        return result
+    bar = cut.crisis_guarded if reading.cues & _GUARDS else cut.crisis
+    if scores.crisis >= bar:
+        return RiskResult(CRISIS, (LEARNED,), result.language)
+    if result.level == CHECK:
+        return result
+    if scores.concern >= cut.concern and not reading.cues & _GUARDS:
+        return RiskResult(CHECK, (taxonomy.CHECK,), None)
     return NEGATIVE
+
+
+def _acts(result: RiskResult) -> bool:
+    """Acts under way, preparations and danger at home are never softened."""
+    return any(c in taxonomy.NEVER_SOFTENED for c in result.categories)
 
 
 def expand(words: list[str], language: Language, spanish: Morphology) -> list[str]:
@@ -122,20 +191,21 @@ def _known(word: str, language: Language) -> bool:
     return word in language.shorthand or word in morphology.lemmas or word in morphology.keep
 
 
-def _screen_language(language: Language, words: list[str]) -> RiskResult:
+def _screen_language(language: Language, words: list[str]) -> Reading:
     lemma = language.morphology.lemma
     lemmas = [w if w == BOUNDARY else lemma(w) for w in words]
     text = " " + " ".join(lemmas) + " "
     matched = language.matcher.Match(text)
     if not matched:
-        return NEGATIVE
+        return Reading(NEGATIVE, frozenset())
     starts = _token_starts(lemmas)
     hits = []
     for index in matched:
         rule = language.rules[index]
         for found in language.patterns[index].finditer(text):
             hits.append(_hit(rule, found.start(), found.end(), starts, lemmas))
-    return decide(hits, lemmas, language)
+    cues = frozenset(h.category for h in hits if h.category not in taxonomy.CRISIS)
+    return Reading(decide(hits, lemmas, language), cues)
 
 
 def _hit(rule: Rule, start: int, end: int, starts: list[int], lemmas: list[str]) -> Hit:

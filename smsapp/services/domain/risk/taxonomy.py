@@ -22,6 +22,11 @@ CRISIS: dict[str, str] = {
     "danger_home": "in danger from someone at home",
 }
 CHECK = "distress"
+# An alarm raised by the learned model (screen.combine) where no phrase matched: the
+# wording is new, so no step of the scale is named.
+LEARNED = "reads_like_crisis"
+# Lexicon alarms the model may not soften into a safety check.
+NEVER_SOFTENED = frozenset({"act_in_progress", "preparatory", "danger_home"})
 # Categories a negation can clear ("I'm not suicidal", "I'd never hurt myself"). Acts,
 # preparations, farewells and danger are never cleared by a "not" somewhere near them.
 NEGATABLE = frozenset(
