@@ -68,7 +68,9 @@ class TimingTransport:
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
 
-    def send(self, to: str, body: str, *, idempotency_key: str) -> SendResult:
+    def send(
+        self, to: str, body: str, *, idempotency_key: str, sender: str | None = None
+    ) -> SendResult:
         at = time.perf_counter()
         found = _CASE.search(body)
         if found and "ACK" in body:

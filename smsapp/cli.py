@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "groups",
     "oncall",
     "members",
+    "announce",
     "tokens",
     "demo",
     "flows",

@@ -1,5 +1,6 @@
 """All models, imported so metadata is complete for Alembic and create_all."""
 
+from smsapp.models.announcements import Announcement, AnnouncementCopy
 from smsapp.models.api_tokens import ApiToken
 from smsapp.models.audit import AuditEntry
 from smsapp.models.calls import Call, CaseMessage
@@ -16,6 +17,8 @@ from smsapp.models.timers import Timer
 from smsapp.models.users import LoginSession, User, group_facilitators
 
 __all__ = [
+    "Announcement",
+    "AnnouncementCopy",
     "ApiToken",
     "AuditEntry",
     "Call",

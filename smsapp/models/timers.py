@@ -10,7 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from smsapp.db import Base, BigId, intpk, str40
 
-TIMER_KINDS = ("wait_timeout", "reminder", "checkin", "escalation_step", "meeting_notice")
+TIMER_KINDS = (
+    "wait_timeout",
+    "reminder",
+    "checkin",
+    "escalation_step",
+    "meeting_notice",
+    "announcement",
+)
 
 
 class Timer(Base):

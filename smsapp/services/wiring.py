@@ -16,11 +16,12 @@ from smsapp.services.conversation import (
     scheduled_fires,
     timer_handlers,
 )
-from smsapp.services.domain import auto_resume, checkins, rsvps
+from smsapp.services.domain import announcements, auto_resume, checkins, rsvps
 from smsapp.services.domain.escalation import handlers as escalation_handlers
 from smsapp.services.domain.reach import notices
 
 REGISTERING_MODULES: tuple[ModuleType, ...] = (
+    announcements,
     auto_resume,
     checkins,
     rsvps,

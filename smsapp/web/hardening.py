@@ -38,7 +38,13 @@ BAD_VALUE = "a value was too long, out of range or held characters that cannot b
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>` in routes: at most a bigint, so a longer number is a 404, not a 500."""
+    """`<int:…>` in routes: at most a bigint, so a longer number is a 404, not a 500.
+
+    Up to 18 digits (always a bigint): a longer number does not match the route at all and
+    falls through to the 404. Refusing it after the match instead (`max` alone) makes
+    werkzeug answer 405 for a PUT whose path shape also has a GET route."""
+
+    regex = r"\d{1,18}"
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)

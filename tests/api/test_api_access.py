@@ -7,8 +7,10 @@ import re
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from smsapp.services.domain import api_tokens, escalation
+from smsapp.models import Announcement, MeetingSeries
+from smsapp.services.domain import announcements, api_tokens, escalation, meetings
 from smsapp.web.api.blueprint import PUBLIC_ENDPOINTS
 from tests.factories import World
 
@@ -25,10 +27,25 @@ def hope_case(world: World) -> int:
             reason="asked to talk",
             now=world.runtime.now(),
         )
+        hope = s.merge(world.hope)
+        meetings.create_series(
+            s, hope, title="Tuesday circle", start_local="2026-03-03 19:00",
+            now=world.runtime.now(), rrule="FREQ=WEEKLY;BYDAY=TU",
+        )  # fmt: skip
+        announcements.announce(s, hope, "hello", None, world.runtime.now(), user_id=None)
         s.commit()
         return case.id
 
 
+def _ids(world: World) -> tuple[int, int]:
+    """Harbor's meeting series and announcement (made by the hope_case fixture)."""
+    with world.runtime.session() as s:
+        return s.scalars(select(MeetingSeries.id)).one(), s.scalars(select(Announcement.id)).one()
+
+
+SERIES = {"group_id": 0, "title": "Circle", "start": "2026-03-10 19:00", "days": [1]}
+TUESDAY = "2026-03-03T19:00:00-05:00"
+LEVELS = {"levels": [{"target": "group_facilitators"}, {"target": "on_call"}]}
 CSV = "name,phone\nAna,+12025550177\n"
 FLOW = "id: checkin\nversion: 1\n"
 OVERRIDE = {"user_id": 1, "starts": "2026-03-02T09:00", "ends": "2026-03-02T18:00"}
@@ -37,7 +54,9 @@ POLICY = {"levels": [{"target": "group_facilitators"}, {"target": "on_call"}]}
 
 def _routes(world: World, case_id: int) -> list[tuple[str, str, Any]]:
     """One call per API route, every id pointing at Harbor's things (hope, Sam's case)."""
-    hope = world.hope.id
+    hope, sam = world.hope.id, world.members["sam"].id
+    series, announcement = _ids(world)
+    member = {"phone": "+12025550111", "name": "Sam", "group_id": hope}
     return [
         ("GET", "/groups", None),
         ("GET", f"/groups/{hope}/members", None),
@@ -58,8 +77,35 @@ def _routes(world: World, case_id: int) -> list[tuple[str, str, Any]]:
         ("PUT", "/oncall", {"shifts": []}),
         ("POST", "/oncall/overrides", OVERRIDE),
         ("DELETE", "/oncall/overrides/1", None),
-        ("GET", f"/groups/{hope}/escalation-policy", None),
-        ("PUT", f"/groups/{hope}/escalation-policy", POLICY),
+        ("POST", "/groups", {"name": "New Circle"}),
+        ("GET", f"/groups/{hope}", None),
+        ("PUT", f"/groups/{hope}", {"name": "Hope", "code": "HOPE", "tz": "America/New_York"}),
+        ("GET", f"/groups/{hope}/checkins", None),
+        ("PUT", f"/groups/{hope}/checkins", {"days": [0], "time": "19:00"}),
+        ("GET", f"/groups/{hope}/policy", None),
+        ("PUT", f"/groups/{hope}/policy", LEVELS),
+        ("GET", f"/groups/{hope}/announcements", None),
+        ("POST", f"/groups/{hope}/announcements", {"text": "hello"}),
+        ("POST", f"/groups/{hope}/announcements/preview", {"text": "hello"}),
+        ("GET", f"/groups/{hope}/announcements/{announcement}", None),
+        ("GET", f"/members/{sam}", None),
+        ("PUT", f"/members/{sam}", member),
+        ("POST", f"/members/{sam}/invite", None),
+        ("POST", f"/members/{sam}/approval", {"approve": True}),
+        ("GET", "/meeting-series", None),
+        ("POST", "/meeting-series", {**SERIES, "group_id": hope}),
+        ("GET", f"/meeting-series/{series}", None),
+        ("PUT", f"/meeting-series/{series}", {**SERIES, "group_id": hope}),
+        ("POST", f"/meeting-series/{series}/end", None),
+        ("POST", f"/meeting-series/{series}/restore", None),
+        ("POST", f"/meeting-series/{series}/cancel", {"original_start": TUESDAY}),
+        ("POST", f"/meeting-series/{series}/move", {"original_start": TUESDAY}),
+        ("POST", f"/meeting-series/{series}/undo", {"original_start": TUESDAY}),
+        ("GET", f"/cases/{case_id}", None),
+        ("GET", "/staff", None),
+        ("POST", "/staff", {"role": "facilitator", "email": "x@example.org", "name": "X"}),
+        ("GET", "/settings", None),
+        ("PUT", "/settings", {}),
     ]
 
 
@@ -71,7 +117,12 @@ NOT_ABOUT_HARBOR = {
     "/oncall": 403,  # each organisation has its own rota; changing it is for coordinators
     "/oncall/overrides": 403,
     "/oncall/overrides/1": 403,
+    "/groups": 403,  # POST: a new group of the caller's own organisation; coordinators only
+    "/staff": 403,  # the caller's own organisation's people; coordinators only
+    "/settings": 403,
 }
+LISTS = {("GET", "/groups"), ("GET", "/cases?status=open"), ("GET", "/dashboard")}
+LISTS |= {("GET", "/meeting-series")}
 
 
 def _call(api: Any, method: str, path: str, who: str | None, body: Any) -> Any:
@@ -100,10 +151,7 @@ def test_a_revoked_token_is_refused(api, world):
 def test_an_outsider_gets_404_everywhere_and_learns_nothing(api, world, hope_case):
     not_there = api.get("/groups/999999/members", "dave").json
     for method, path, body in _routes(world, hope_case):
-        if path in ("/groups", "/cases?status=open", "/dashboard") or (method, path) == (
-            "GET",
-            "/oncall",
-        ):
+        if (method, path) in LISTS or (method, path) == ("GET", "/oncall"):
             continue  # lists: checked below to hold nothing of Harbor's
         response = _call(api, method, path, "dave", body)
         if path in NOT_ABOUT_HARBOR:
@@ -121,6 +169,7 @@ def test_an_outsider_gets_404_everywhere_and_learns_nothing(api, world, hope_cas
         ("/optouts", "opt_outs"),
     ):
         assert api.get(path, "dave").json[key] == [], path
+    assert api.get("/meeting-series", "dave").json["series"] == []
     assert api.get("/cases/1/x", "dave").status_code == 404
 
 
@@ -182,3 +231,40 @@ def test_every_api_route_in_the_url_map_has_an_access_check(api_app, world, hope
                 unchecked.append((method, rule.rule))
     assert unchecked == []
     assert len(checked) >= 14
+
+
+# What a facilitator may do in their own group: read it, and work its cases.
+FACILITATOR_MAY = {
+    ("GET", "/api/v1/groups"),
+    ("GET", "/api/v1/groups/<>/members"),
+    ("GET", "/api/v1/cases"),
+    ("POST", "/api/v1/cases/<>/ack"),
+    ("POST", "/api/v1/cases/<>/resolve"),
+    ("GET", "/api/v1/cases/<>"),
+    ("GET", "/api/v1/reports/groups/<>"),
+    ("GET", "/api/v1/meetings"),
+    ("GET", "/api/v1/messages"),
+    ("GET", "/api/v1/optouts"),
+    ("GET", "/api/v1/dashboard"),
+    ("GET", "/api/v1/groups/<>"),
+    ("GET", "/api/v1/groups/<>/checkins"),
+    ("GET", "/api/v1/groups/<>/policy"),
+    ("GET", "/api/v1/groups/<>/announcements"),
+    ("GET", "/api/v1/groups/<>/announcements/<>"),
+    ("GET", "/api/v1/members/<>"),
+    ("GET", "/api/v1/meeting-series"),
+    ("GET", "/api/v1/meeting-series/<>"),
+}
+
+
+def test_a_facilitator_cannot_do_a_coordinators_action_even_in_their_own_group(
+    api, world, hope_case
+):
+    for method, path, body in _routes(world, hope_case):
+        response = _call(api, method, path, "alice", body)
+        if (method, _rule_of(path)) in FACILITATOR_MAY:
+            assert response.status_code == 200, (method, path, response.json)
+        else:
+            assert response.status_code == 403, (method, path, response.json)
+            assert response.json["error"] == "only coordinators may do this"
+    assert api.get(f"/groups/{world.hope.id}", "carol").json["name"] == "Hope Circle"

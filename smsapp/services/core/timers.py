@@ -22,6 +22,7 @@ KIND_QUEUE = {
     "meeting_notice": "default",
     "reminder": "bulk",
     "checkin": "bulk",
+    "announcement": "bulk",
 }
 
 

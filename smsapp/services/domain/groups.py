@@ -218,3 +218,18 @@ def _set_facilitators(session: Session, group: Group, user_ids: tuple[int, ...])
 
 def _org_users(session: Session, organisation_id: int) -> list[User]:
     return list(session.scalars(select(User).where(User.organisation_id == organisation_id)))
+
+
+def group_coded(session: Session, organisation: Organisation, code: str) -> Group:
+    """The organisation's (real, not sandbox) group with this code, any case; a GroupError
+    (field "group") names what was asked for when there is none."""
+    group = session.scalar(
+        select(Group).where(
+            Group.organisation_id == organisation.id,
+            func.upper(Group.code) == code.strip().upper(),
+            ~Group.sandbox,
+        )
+    )
+    if group is None:
+        raise GroupError(f"no group {code.strip()!r} in {organisation.name}", "group")
+    return group

@@ -33,6 +33,11 @@ from smsapp.services.domain.schedule import (
 log = logging.getLogger(__name__)
 
 
+# Texts about a cancelled or moved meeting wait this long, so a slip can be undone
+# (`meeting_series.undo_change`) before anyone is told.
+UNDO_WINDOW = timedelta(minutes=2)
+
+
 class MeetingError(ValueError):
     """A meeting change that cannot be made; the message is fit to show a coordinator."""
 
@@ -149,6 +154,8 @@ def parse_start(value: datetime | str) -> datetime:
         raise MeetingError(f"{value!r} is not a date and time like 2026-03-03T19:00") from None
     if start.tzinfo is not None:
         raise MeetingError("give the start as a local wall time in the group's time zone")
+    if not 2000 <= start.year <= 2200:  # far-off years overflow on the way to UTC
+        raise MeetingError(f"{start:%Y-%m-%d} is not a date a meeting can be on")
     return start.replace(second=0, microsecond=0)
 
 

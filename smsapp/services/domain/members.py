@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from smsapp.models import Group, Member
 from smsapp.phones import InvalidPhone, normalise_phone
 from smsapp.services.core import consent, directory
+from smsapp.services.domain.schedule import validate_tz
 
 LANGUAGES = ("en", "es")
 REQUIRED_COLUMNS = ("name", "phone")
@@ -41,6 +42,7 @@ class MemberInput:
     group: Group
     language: str = "en"
     region: str = "US"
+    tz: str = ""  # a member who lives elsewhere; the group's zone when empty
 
 
 @dataclass
@@ -70,7 +72,7 @@ def add_member(session: Session, data: MemberInput, now: datetime) -> Member:
         group_id=data.group.id,
         name=data.name.strip() or None,
         language=data.language,
-        tz=data.group.tz,
+        tz=_zone(data),
         status="pending",
         created_at=now,
         updated_at=now,
@@ -221,6 +223,15 @@ def _phone(data: MemberInput) -> str:
         return normalise_phone(data.phone, data.region)
     except InvalidPhone as exc:
         raise MemberError(str(exc), "phone") from None
+
+
+def _zone(data: MemberInput) -> str:
+    if not data.tz.strip():
+        return data.group.tz
+    try:
+        return validate_tz(data.tz.strip())
+    except ValueError as exc:
+        raise MemberError(str(exc), "tz") from None
 
 
 def _check(data: MemberInput) -> None:

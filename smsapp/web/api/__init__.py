@@ -6,20 +6,42 @@ from __future__ import annotations
 from flask import Flask
 
 from smsapp.web.api import (
+    announcements,
+    case_detail,
     cases,
     dashboard,
     flows,
+    group_setup,
     groups,
     meetings,
+    member_admin,
     members,
     messages,
     oncall,
+    org_admin,
     reports,
+    series,
 )
 from smsapp.web.api.blueprint import bp
 
 # Modules that add routes to bp.
-ROUTE_MODULES = (cases, dashboard, flows, groups, meetings, members, messages, oncall, reports)
+ROUTE_MODULES = (
+    announcements,
+    case_detail,
+    cases,
+    dashboard,
+    flows,
+    group_setup,
+    groups,
+    meetings,
+    member_admin,
+    members,
+    messages,
+    oncall,
+    org_admin,
+    reports,
+    series,
+)
 
 
 def register(app: Flask) -> None:

@@ -1,8 +1,6 @@
-"""Request and response models of the on-call rota and escalation-policy operations."""
+"""Request and response models of the on-call rota operations."""
 
 from __future__ import annotations
-
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -62,23 +60,3 @@ class RotaOut(BaseModel):
     shifts: list[ShiftOut]
     gaps: list[str] = Field(description="parts of the week when nobody is on call, in words")
     overrides: list[OverrideOut] = Field(description="running now or still to come")
-
-
-class LevelIn(_Body):
-    target: Literal["group_facilitators", "user", "on_call"]
-    user_id: int | None = None
-    urgent_timeout_minutes: int = Field(default=5, ge=1, le=60)
-    normal_timeout_minutes: int = Field(default=60, ge=1, le=1440)
-    repeats: int = Field(default=1, ge=1, le=10)
-
-
-class PolicyIn(_Body):
-    levels: list[LevelIn] = Field(min_length=1, max_length=10)
-
-
-class PolicyOut(BaseModel):
-    group_id: int
-    levels: list[LevelIn]
-    reaches_nobody: str = Field(
-        description="empty when the policy reaches a person; otherwise why it does not"
-    )

@@ -1,5 +1,4 @@
-"""The on-call rota (GET/PUT /oncall, POST/DELETE /oncall/overrides) and a group's
-escalation policy (GET/PUT /groups/{id}/escalation-policy); coordinators change them."""
+"""The on-call rota: GET/PUT /oncall, POST/DELETE /oncall/overrides (coordinators change it)."""
 
 from __future__ import annotations
 
@@ -8,21 +7,16 @@ from datetime import datetime
 from flask import abort
 
 from smsapp.models import Organisation, User
-from smsapp.services.domain import groups as group_service
 from smsapp.services.domain import oncall
-from smsapp.services.domain.escalation import PolicyError, levels_for, rota_changes
-from smsapp.services.domain.escalation.policy import LevelSpec, unreachable_reason
+from smsapp.services.domain.escalation import rota_changes
 from smsapp.services.domain.oncall.view import board
 from smsapp.services.domain.oncall.week import parse_clock
 from smsapp.web.api import access, auth
 from smsapp.web.api.blueprint import bp as api_bp
 from smsapp.web.api.escalation_schemas import (
-    LevelIn,
     OverrideIn,
     OverrideOut,
     PersonOut,
-    PolicyIn,
-    PolicyOut,
     RotaIn,
     RotaOut,
     ShiftOut,
@@ -140,59 +134,6 @@ def delete_override(override_id: int) -> tuple[str, int]:
         abort(422, str(exc))
     auth.db().commit()
     return "", 204
-
-
-def _policy_out(group_id: int) -> PolicyOut:
-    session = auth.db()
-    levels = levels_for(session, group_id)
-    group = group_service.group_of(session, group_id)
-    return PolicyOut(
-        group_id=group_id,
-        levels=[
-            LevelIn(
-                target=lv.target,  # type: ignore[arg-type]
-                user_id=lv.user_id,
-                urgent_timeout_minutes=lv.urgent_timeout_minutes,
-                normal_timeout_minutes=lv.normal_timeout_minutes,
-                repeats=lv.repeats,
-            )
-            for lv in levels
-        ],
-        reaches_nobody=unreachable_reason(session, group, levels, runtime().now()),
-    )
-
-
-@api_bp.get("/groups/<int:group_id>/escalation-policy")
-@api_spec.validate(resp=answers(404, HTTP_200=PolicyOut), tags=["groups"])
-def get_policy(group_id: int) -> PolicyOut:
-    """Who a group's cases reach, level by level; `reaches_nobody` says if nobody."""
-    user = auth.current_user()
-    group = access.group_or_404(auth.db(), user, group_id)
-    return _policy_out(group.id)
-
-
-@api_bp.put("/groups/<int:group_id>/escalation-policy")
-@api_spec.validate(resp=answers(400, 403, 404, 422, HTTP_200=PolicyOut), tags=["groups"])
-def put_policy(group_id: int, json: PolicyIn) -> PolicyOut:
-    """Replace a group's policy (coordinators). Refused (422, with the reason in plain
-    words) with fewer than two levels or when no level reaches a person."""
-    session, user = auth.db(), auth.current_user()
-    group = access.group_or_404(session, user, group_id)
-    access.require_coordinator(user)
-    levels = [
-        LevelSpec(
-            lv.target, lv.user_id, lv.urgent_timeout_minutes, lv.normal_timeout_minutes,
-            lv.repeats,
-        )
-        for lv in json.levels
-    ]  # fmt: skip
-    try:
-        group_service.set_escalation(session, group, levels, runtime().now())
-    except PolicyError as exc:
-        session.rollback()
-        abort(422, str(exc))
-    session.commit()
-    return _policy_out(group.id)
 
 
 def _local(text: str) -> datetime:

@@ -271,3 +271,47 @@ class RowProblemOut(BaseModel):
 class ImportOut(BaseModel):
     added: list[MemberOut]
     rejected: list[RowProblemOut]
+
+
+class AnnouncementIn(_Body):
+    text: str = Field(max_length=2000, description="what every member gets (4 segments at most)")
+    send_at: str | None = Field(
+        default=None,
+        max_length=40,
+        description="'YYYY-MM-DD HH:MM' in the group's time zone; empty or absent: now",
+    )
+
+
+class DeliveryCountsOut(BaseModel):
+    queued: int = Field(description="waiting for their time (or a member's quiet hours to end)")
+    sent: int = Field(description="handed to the carrier, no delivery report yet")
+    delivered: int
+    failed: int
+    not_sent: int = Field(description="the member paused or opted out before their copy's time")
+
+
+class AnnouncementPreviewOut(BaseModel):
+    encoding: Literal["GSM-7", "UCS-2"]
+    segments: int = Field(description="message segments per copy (what the carrier bills)")
+    characters: int
+    ucs2_char: str | None = Field(description="the first character that forces UCS-2")
+    send_at: datetime = Field(description="UTC")
+    recipients: int = Field(description="members who receive texts now")
+    left_out: int = Field(description="members who do not (paused, opted out, not joined)")
+    after_quiet_hours: int = Field(description="copies that wait for a member's quiet hours")
+
+
+class AnnouncementOut(BaseModel):
+    id: int
+    group_id: int
+    text: str
+    send_at: datetime = Field(description="UTC, the time asked for")
+    created_at: datetime
+    created_by_user_id: int | None = Field(description="none when sent with the CLI")
+    encoding: Literal["GSM-7", "UCS-2"]
+    segments: int
+    deliveries: DeliveryCountsOut
+
+
+class AnnouncementList(BaseModel):
+    announcements: list[AnnouncementOut]

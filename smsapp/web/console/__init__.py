@@ -71,6 +71,7 @@ _VIEW_MODULES = (
     "meetings",
     "meeting_changes",
     "checkins",
+    "announcements",
     "messages",
     "settings",
     "account",

@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectField,
@@ -173,3 +174,11 @@ class ConfirmForm(FlaskForm):
     """A button that only needs the CSRF token (invite, ACK)."""
 
     confirm = BooleanField(default=True)
+
+
+class AnnouncementForm(FlaskForm):
+    text = TextAreaField("Text", [Length(max=2000)])
+    send_at = StringField(
+        "Send at (optional)", render_kw={"type": "datetime-local"}, description=""
+    )
+    confirmed = HiddenField()

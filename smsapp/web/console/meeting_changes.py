@@ -3,7 +3,7 @@ who is told, what the text says) and can be undone while the texts wait to go ou
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, redirect, request, session, url_for
@@ -20,8 +20,7 @@ from smsapp.web.console.forms import ConfirmForm
 from smsapp.web.console.meetings import visible_series
 from smsapp.web.runtime import runtime
 
-# Texts about a cancelled or moved meeting wait this long, so a slip can be undone.
-UNDO_WINDOW = timedelta(minutes=2)
+UNDO_WINDOW = meeting_service.UNDO_WINDOW
 ACTIONS = ("cancel", "move")
 
 
