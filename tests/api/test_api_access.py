@@ -246,6 +246,7 @@ FACILITATOR_MAY = {
     ("GET", "/api/v1/messages"),
     ("GET", "/api/v1/optouts"),
     ("GET", "/api/v1/dashboard"),
+    ("GET", "/api/v1/oncall"),  # facilitators may see who is on call
     ("GET", "/api/v1/groups/<>"),
     ("GET", "/api/v1/groups/<>/checkins"),
     ("GET", "/api/v1/groups/<>/policy"),
