@@ -62,7 +62,7 @@ MIN_ROWS = 2  # a feature must occur in this many training rows
 C = 16.0  # inverse regularisation (1, 4, 16, 64 compared by the same cross-validation)
 # The batches the phrases were not written from: their figures are the honest ones, and
 # cut-offs are never chosen on them.
-HONEST = ("dev-b5", "dev-b6")
+HONEST = ("dev-b5", "dev-b6", "dev-b8")
 # Cut-offs are chosen on these (batch 7, everyday texts written to teach the model what
 # ordinary traffic looks like, is too easy to count none rows on).
 TUNING = ("dev-b1", "dev-b2-3", "dev-b4", "first-test-set", "first-generation")
@@ -90,6 +90,7 @@ def batches() -> list[tuple[str, Row]]:
     out += [("dev-b5", r) for r in _rows(DATA / "dev_set_v5.csv")]
     out += [("dev-b6", r) for r in _rows(DATA / "dev_set_v6.csv")]
     out += [("dev-b7", r) for r in _rows(DATA / "dev_set_v7.csv")]
+    out += [("dev-b8", r) for r in _rows(DATA / "dev_set_v8.csv")]
     with (DATA / "regression_v1.csv").open(encoding="utf-8", newline="") as f:
         for i, r in enumerate(csv.DictReader(f)):
             crisis = r["label"] == "1" and r["text"] not in POLICY_NONE

@@ -34,6 +34,13 @@ class Settings:
     tick_seconds: float = 5.0
     proxy_hops: int = 0  # trusted reverse proxies in front of the app (X-Forwarded-*)
     instance_path: Path = field(default_factory=lambda: Path("instance"))
+    # Mail for staff invitations and password links; empty host: the console only shows links.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    mail_from: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -69,6 +76,12 @@ class Settings:
             tick_seconds=_number(env, "SMSAPP_TICK_SECONDS", 5.0),
             proxy_hops=int(_number(env, "SMSAPP_PROXY_HOPS", 0)),
             instance_path=Path(env.get("SMSAPP_INSTANCE_PATH", "instance")),
+            smtp_host=env.get("SMSAPP_SMTP_HOST", ""),
+            smtp_port=int(_number(env, "SMSAPP_SMTP_PORT", 587)),
+            smtp_user=env.get("SMSAPP_SMTP_USER", ""),
+            smtp_password=env.get("SMSAPP_SMTP_PASSWORD", ""),
+            smtp_starttls=env.get("SMSAPP_SMTP_STARTTLS", "1").lower() not in ("0", "false", "no"),
+            mail_from=env.get("SMSAPP_MAIL_FROM", ""),
         )
         settings.check()
         return settings
@@ -81,6 +94,8 @@ class Settings:
             raise ConfigError(f"SMSAPP_TRANSPORT must be one of {', '.join(TRANSPORTS)}")
         if self.send_rate < 0 or self.tick_seconds <= 0:
             raise ConfigError("SMSAPP_SEND_RATE must be >= 0 and SMSAPP_TICK_SECONDS > 0")
+        if self.smtp_host and "@" not in self.mail_from:
+            raise ConfigError("SMSAPP_SMTP_HOST needs SMSAPP_MAIL_FROM (the sender's address)")
         if not self.production:
             return
         missing = [

@@ -67,9 +67,18 @@ class PauseMember:
 
 @dataclass(frozen=True)
 class StartFlow:
-    """Start another flow for the member once this step is applied."""
+    """Start another flow for the member once this step is applied (not when `unless`
+    names something already true: "member_named")."""
 
     flow_id: str
+    unless: str | None = None
+
+
+@dataclass(frozen=True)
+class SaveName:
+    """Keep the name the member texted as their name."""
+
+    name: str
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,7 @@ Action = (
     | SetField
     | PauseMember
     | StartFlow
+    | SaveName
     | Enroll
     | FlowError
     | End

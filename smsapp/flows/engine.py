@@ -25,6 +25,7 @@ from smsapp.flows.schema import (
     PauseMemberSpec,
     RecordMoodSpec,
     RsvpSpec,
+    SaveNameSpec,
     SetFieldSpec,
     StartFlowSpec,
     Wait,
@@ -299,7 +300,12 @@ def _to_action(spec: object, captured: Mapping[str, object]) -> act.Action:
     if isinstance(spec, PauseMemberSpec):
         return act.PauseMember()
     if isinstance(spec, StartFlowSpec):
-        return act.StartFlow(spec.flow_id)
+        return act.StartFlow(spec.flow_id, spec.unless)
+    if isinstance(spec, SaveNameSpec):
+        name = captured.get("text")
+        if not isinstance(name, str):
+            return act.FlowError("save_name without text from an any or regex route")
+        return act.SaveName(name)
     if isinstance(spec, EnrollSpec):
         return act.Enroll()
     raise TypeError(f"unknown action {spec!r}")

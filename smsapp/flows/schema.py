@@ -174,6 +174,13 @@ class PauseMemberSpec(_Strict):
 class StartFlowSpec(_Strict):
     type: Literal["start_flow"]
     flow_id: FlowId
+    unless: Literal["member_named"] | None = None  # e.g. ask a name only of the nameless
+
+
+class SaveNameSpec(_Strict):
+    """Keep the reply (captured as `text` by an any or regex route) as the member's name."""
+
+    type: Literal["save_name"]
 
 
 class EnrollSpec(_Strict):
@@ -197,6 +204,7 @@ ActionSpec = Annotated[
     | SetFieldSpec
     | PauseMemberSpec
     | StartFlowSpec
+    | SaveNameSpec
     | EnrollSpec
     | AddNoteSpec
     | EndSpec,

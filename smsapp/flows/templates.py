@@ -25,6 +25,7 @@ ALLOWED_VARIABLES = frozenset(
         "member.language",
         "group.name",
         "group.code",
+        "group.texts_per_week",
         "meeting.when",
         "meeting.location",
         "organisation.name",
@@ -108,7 +109,7 @@ class RenderContext:
 SAMPLE_CONTEXT = RenderContext(
     language="en",
     member={"first_name": "Alexandra", "name": "Alexandra Martinez", "language": "en"},
-    group={"name": "Tuesday Evening Circle", "code": "TUES"},
+    group={"name": "Tuesday Evening Circle", "code": "TUES", "texts_per_week": 9},
     meeting={"when": "Tue 12 Mar, 6:30 PM", "location": "Community Center, Room 2"},
     organisation={
         "name": "Riverside Peer Support",

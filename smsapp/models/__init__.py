@@ -14,7 +14,7 @@ from smsapp.models.messages import InboundMessage, OutboxMessage
 from smsapp.models.oncall import OnCallOverride, OnCallShift
 from smsapp.models.organisations import Group, Organisation, SendingNumber
 from smsapp.models.timers import Timer
-from smsapp.models.users import LoginSession, User, group_facilitators
+from smsapp.models.users import AccountLink, LoginSession, User, group_facilitators
 
 __all__ = [
     "Announcement",
@@ -43,6 +43,7 @@ __all__ = [
     "Rsvp",
     "SendingNumber",
     "Timer",
+    "AccountLink",
     "LoginSession",
     "User",
     "group_facilitators",

@@ -58,3 +58,24 @@ class LoginSession(Base):
     )
     created_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class AccountLink(Base):
+    """A one-time link that sets an account's password: an invitation or a reset.
+
+    Only a hash of the token in the link is stored; using the link, a newer link, or
+    deactivating the account spends it."""
+
+    __tablename__ = "account_links"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str40]  # "invite" or "reset"
+    created_by: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -124,10 +124,18 @@ def _signed_in(app, world, who: str):
     return client
 
 
+def api_tokens_of_carol(world):
+    from smsapp.services.domain import api_tokens
+
+    with world.runtime.session() as s:
+        return api_tokens.tokens_of(s, s.merge(world.users["carol"]))
+
+
 def test_a_coordinator_makes_and_revokes_a_token_in_the_console(api, api_app, world):
     carol = _signed_in(api_app, world, "carol")
-    page = carol.post("/console/tokens", data={"name": "weekly report"})
-    assert page.status_code == 200
+    made = carol.post("/console/tokens", data={"name": "weekly report"})
+    assert made.status_code == 303  # shown on the page it redirects to: a reload makes none
+    page = carol.get(made.headers["Location"])
     token = page.get_data(as_text=True).split('id="new-token"', 1)[1].split("</code>")[0]
     token = token.split(">", 1)[1].strip()
     bearer = {"Authorization": f"Bearer {token}"}
@@ -138,7 +146,11 @@ def test_a_coordinator_makes_and_revokes_a_token_in_the_console(api, api_app, wo
         from smsapp.services.domain import api_tokens
 
         [row, *_] = api_tokens.tokens_of(s, s.merge(world.users["carol"]))
+    assert [t.name for t in api_tokens_of_carol(world)].count("weekly report") == 1
     assert _signed_in(api_app, world, "alice").get("/console/tokens").status_code == 403
+    ask = carol.get(f"/console/tokens/{row.id}/revoke").get_data(as_text=True)
+    assert "Revoke “weekly report”?" in ask and "stop working at once" in ask
+    assert api.client.get("/api/v1/groups", headers=bearer).status_code == 200  # asked only
     assert carol.post(f"/console/tokens/{row.id}/revoke").status_code == 302
     assert api.client.get("/api/v1/groups", headers=bearer).status_code == 401
     assert carol.post("/console/tokens/999999/revoke").status_code == 404

@@ -17,8 +17,8 @@ from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page
 
-from smsapp.models import Member
-from smsapp.services.domain import escalation, meetings
+from smsapp.models import Member, Organisation, User
+from smsapp.services.domain import api_tokens, escalation, meetings, staff_access
 from tests.browser.browser_helpers import log_in, open_menu
 
 BLOCKING = ("serious", "critical")
@@ -26,6 +26,9 @@ EXCLUDED = {  # endpoint: why it is not a page to check
     "console.static": "stylesheets, scripts and images, not pages",
     "console.simulator_state": "JSON the simulator page polls, not a page",
     "console.logout": "POST only",
+    "console.members_csv": "a CSV download, not a page (tests/console/test_console_lists.py)",
+    "console.messages_csv": "a CSV download, not a page (tests/console/test_console_lists.py)",
+    "console.reports_csv": "a CSV download, not a page (tests/console/test_console_lists.py)",
 }
 # Pages reached by a form on another page rather than by a bare URL.
 VIA_FORM = {
@@ -50,16 +53,27 @@ def _seed(world: Any) -> dict[str, object]:
             rrule="FREQ=WEEKLY;BYDAY=TU",
             now=rt.now(),
         )
+        carol = s.get(User, world.users["carol"].id)
+        token = api_tokens.create_token(s, carol, "report script", rt.now())
+        link = staff_access.invite(
+            s,
+            s.get(Organisation, world.org.id),
+            carol,
+            role="facilitator",
+            email="erin@example.org",
+            name="Erin Park",
+            now=rt.now(),
+        )
         s.commit()
         return {
+            "token": link.token,
             "case_id": case.id,
             "member_id": sam.id,
             "group_id": world.hope.id,
             "series_id": series.id,
             "flow_id": "checkin",
             "user_id": world.users["alice"].id,
-            "token_id": 1,
-            "token": "a-link-that-expired",  # account links: the page for a used link
+            "token_id": token.row.id,
         }
 
 

@@ -24,6 +24,7 @@ COORDINATOR_PAGES = (  # screenshot name, path, the page's heading, something it
     ("groups", "/console/groups", "Groups", "Hope Circle"),
     ("meetings", "/console/meetings", "Meetings", "Tuesday circle"),
     ("settings", "/console/settings", "Organisation settings", "Quiet"),
+    ("staff", "/console/staff", "Staff", "Alice"),
     ("messages", "/console/messages", "Message log", "escalation"),
     ("reports", "/console/reports", "Reports", "Hope Circle"),
     ("flows", "/console/flows", "Flows", "checkin"),

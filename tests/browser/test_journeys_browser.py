@@ -149,7 +149,7 @@ def test_coordinator_sets_up_a_group(
     walk.step("import")
     page.get_by_role("button", name="Import").click()
     report = page.locator("#report")
-    expect(report).to_contain_text("2 added, 1 rejected")
+    expect(report).to_contain_text("2 members added, 1 row rejected")
     expect(report.locator("tr.rejected")).to_contain_text("4")
     walk.step("import-report")
     walk.go("Members")

@@ -15,9 +15,17 @@ import pytest
 from smsapp.models import Member
 from smsapp.services.domain import escalation
 
-PUBLIC = {"console.login", "console.logout", "console.home", "console.static"}
+# The welcome page is opened by a one-time link (its token is the credential).
+PUBLIC = {"console.login", "console.logout", "console.home", "console.static", "console.welcome"}
 # Pages anyone logged in may open: each shows only what the viewer may see.
-LISTS = {"console.cases", "console.members", "console.reports", "console.dashboard_page"}
+LISTS = {
+    "console.cases",
+    "console.members",
+    "console.messages",
+    "console.reports",
+    "console.reports_csv",
+    "console.dashboard_page",
+}
 # Pages about the signed-in person themselves.
 OWN = {"console.account"}
 SAM_NAME = "Samwise Zebulon"
@@ -104,7 +112,8 @@ def test_facilitator_cannot_open_coordinator_pages(app: Any, browser: Any, sam_c
     for url in (
         "/console/settings",
         "/console/groups",
-        "/console/messages",
+        "/console/messages.csv",
+        "/console/members.csv",
         "/console/opt-outs",
         f"/console/members/{sam_case['member_id']}/edit",
         "/console/members/import",

@@ -28,7 +28,7 @@ NOW = datetime(2025, 3, 10, 18, 0, tzinfo=UTC)
 ANA = RenderContext(
     language="en",
     member={"first_name": "Ana", "name": "Ana Ruiz", "language": "en"},
-    group={"name": "Tuesday Circle", "code": "TUES"},
+    group={"name": "Tuesday Circle", "code": "TUES", "texts_per_week": 4},
     meeting={"when": "Tue 11 Mar, 6:30 PM", "location": "Room 2"},
     organisation={"name": "Riverside", "help_contact": "555-0100", "program_name": "Riverside"},
 )

@@ -13,7 +13,7 @@ from smsapp.flows.loader import DEFINITIONS_DIR, builtin_ids, load_builtin, vali
 from smsapp.flows.segments import segment_info
 from smsapp.flows.templates import SAMPLE_CONTEXT, render
 
-BUILTINS = ["checkin", "checkin_note", "join", "reminder"]
+BUILTINS = ["checkin", "checkin_note", "first_name", "join", "reminder"]
 
 
 def test_builtin_ids():
@@ -55,6 +55,7 @@ def test_join_yes_enrolls_before_welcoming(transcript, ctx):
         app< Riverside: meeting reminders & check-ins for Tuesday Circle, up to 4 msgs/week. Msg & data rates may apply. Reply YES to join. Reply HELP for help, STOP to opt out.
         member> yes!
         do> Enroll()
+        do> StartFlow(flow_id='first_name', unless='member_named')
         app< Welcome to Tuesday Circle, Ana! You'll get reminders and check-ins here. Reply HELP for help, STOP to opt out.
         ended
         """,  # noqa: E501
@@ -186,7 +187,6 @@ def test_checkin_timeout_ends_silently(transcript, ctx):
         ("YES", "yes", "Great, see you there! Thanks for letting us know."),
         ("👍", "yes", "Great, see you there! Thanks for letting us know."),
         ("no.", "no", "Thanks for letting us know. We'll miss you, and you're welcome any time."),
-        ("Maybe", "later", "No problem. If you can make it, you're always welcome."),
     ],
 )
 def test_reminder_records_the_rsvp(transcript, ctx, reply, answer, confirmation):
@@ -199,6 +199,38 @@ def test_reminder_records_the_rsvp(transcript, ctx, reply, answer, confirmation)
         app< {confirmation}
         ended
         """,  # noqa: E501
+        ctx,
+    )
+
+
+def test_reminder_later_keeps_the_question_open_for_a_yes(transcript, ctx):
+    transcript(
+        load_builtin("reminder"),
+        """
+        app< Reminder: Tuesday Circle meets...
+        member> Maybe
+        do> Rsvp(answer='later')
+        app< No problem. When you know, reply YES or NO. You're always welcome.
+        member> yes
+        do> Rsvp(answer='yes')
+        app< Great, see you there! Thanks for letting us know.
+        ended
+        """,
+        ctx,
+    )
+
+
+def test_reminder_later_then_something_else_lets_it_go(transcript, ctx):
+    transcript(
+        load_builtin("reminder"),
+        """
+        app< Reminder: Tuesday Circle meets...
+        member> later
+        do> Rsvp(answer='later')
+        app< No problem. When you know, reply YES or NO. You're always welcome.
+        member> 3
+        ended
+        """,
         ctx,
     )
 

@@ -33,7 +33,8 @@ def start_flow(
     end_active(session, member.id)
     flow, source = flow_catalog.for_group(session, member.group_id, flow_id)
     context = context or {}
-    result = engine.start(flow, now, render_context(session, member, context.get("meeting")))
+    ctx = render_context(session, member, context.get("meeting"), flow=flow, now=now)
+    result = engine.start(flow, now, ctx)
     fs = FlowSession(
         member_id=member.id,
         flow_id=flow.id,
@@ -59,7 +60,7 @@ def answer(session: Session, member: Member, body: str, now: datetime) -> str | 
     state = engine.SessionState.from_dict(fs.state)
     # The member's own baseline costs a query: only flows that route on it ask for it.
     baseline = checkins.baseline(session, member.id) if _uses_baseline(flow) else None
-    ctx = render_context(session, member, fs.context.get("meeting"), baseline)
+    ctx = render_context(session, member, fs.context.get("meeting"), baseline, flow=flow, now=now)
     result = engine.step(flow, state, engine.Reply(body), now, ctx)
     if not result.handled:
         if result.state.ended:
@@ -84,7 +85,7 @@ def on_timeout(session: Session, fs_id: int, now: datetime) -> list[str]:
     if member is None:
         return []
     flow = _definition(session, member, fs)
-    ctx = render_context(session, member, fs.context.get("meeting"))
+    ctx = render_context(session, member, fs.context.get("meeting"), flow=flow, now=now)
     result = engine.step(flow, engine.SessionState.from_dict(fs.state), engine.Timeout(), now, ctx)
     if not result.handled:
         return []
@@ -128,7 +129,8 @@ def _apply(
         if isinstance(action, act.Send):
             texts.append(action.text)
         elif isinstance(action, act.StartFlow):
-            follow_ups.append(action.flow_id)
+            if not (action.unless == "member_named" and member.name):
+                follow_ups.append(action.flow_id)
         elif not isinstance(action, act.End):  # the stored state already says it ended
             action_handlers.apply(call, action)
     if result.state.wait_expires_at is not None and fs.active:

@@ -1,4 +1,4 @@
-"""The flow actions the conversation layer owns: setting a member's field, pausing them,
+"""The flow actions the conversation layer owns: setting a member's field or name, pausing them,
 recording their consent, and logging a broken flow. Other actions are registered by the
 services that own them (check-ins, RSVPs, escalation); see core/action_handlers.py."""
 
@@ -27,6 +27,15 @@ def _set_field(call: ActionCall, action: act.SetField) -> None:
     call.member.updated_at = call.now
 
 
+@handles(act.SaveName)
+def _save_name(call: ActionCall, action: act.SaveName) -> None:
+    """The name a member texted (a joiner is asked): spaces tidied, at most 60 characters."""
+    name = " ".join(action.name.split())[:60]
+    if any(ch.isalpha() for ch in name):
+        call.member.name = name
+        call.member.updated_at = call.now
+
+
 @handles(act.PauseMember)
 def _pause(call: ActionCall, action: act.PauseMember) -> None:
     pause(call.session, call.member, call.now)
@@ -35,7 +44,7 @@ def _pause(call: ActionCall, action: act.PauseMember) -> None:
 @handles(act.Enroll)
 def _enroll(call: ActionCall, action: act.Enroll) -> None:
     """The member said YES to the join flow: the consent record keeps what they were shown."""
-    ctx = render_context(call.session, call.member, None)
+    ctx = render_context(call.session, call.member, None, flow=call.flow, now=call.now)
     disclosure = engine.render_node_message(call.flow, call.flow.start, ctx) or ""
     consent.record_opt_in(
         call.session,

@@ -39,3 +39,14 @@ def end(session: Session, token: str, now: datetime) -> None:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def end_all(session: Session, user_id: int, now: datetime, keep: str = "") -> int:
+    """End every live login of a user (all but the one holding `keep`); returns how many."""
+    query = update(LoginSession).where(
+        LoginSession.user_id == user_id, LoginSession.ended_at.is_(None)
+    )
+    if keep:
+        query = query.where(LoginSession.id != _digest(keep))
+    result = session.execute(query.values(ended_at=now))
+    return int(getattr(result, "rowcount", 0) or 0)

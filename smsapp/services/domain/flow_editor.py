@@ -324,3 +324,48 @@ def use_for_group(
     session.flush()
     log.info("flow.assigned", extra={"flow_id": flow_id, "group_id": group.id})
     return link
+
+
+def try_draft(session: Session, sandbox_group: Group, flow_id: str) -> FlowVersion:
+    """Let the phone simulator's group start `flow_id` with the organisation's draft,
+    before anyone else gets it. Refused (ValueError) for a real group or a draft with
+    errors; LookupError when there is no draft. Publishing later changes nothing here."""
+    if not sandbox_group.sandbox:
+        raise ValueError("only the simulator's group can try a draft")
+    draft = draft_of(session, sandbox_group.organisation_id, flow_id)
+    if draft is None:
+        raise LookupError(f"flow {flow_id} has no draft to try")
+    if check_yaml(draft.yaml_text, flow_id).errors:
+        raise ValueError("the draft has errors: fix them first")
+    session.execute(
+        delete(GroupFlow).where(
+            GroupFlow.group_id == sandbox_group.id, GroupFlow.flow_id == flow_id
+        )
+    )
+    session.add(GroupFlow(group_id=sandbox_group.id, flow_id=flow_id, flow_version_id=draft.id))
+    session.flush()
+    return draft
+
+
+def check_as_dict(check: Check) -> dict[str, object]:
+    """What the editor's live preview redraws: the issues and each message's preview."""
+    return {
+        "issues": [
+            {"severity": i.severity, "line": i.line, "path": i.path, "message": i.message}
+            for i in check.issues
+        ],
+        "messages": [
+            {
+                "path": m.path,
+                "line": m.line,
+                "preview": m.preview,
+                "error": m.error,
+                "segments": m.segments,
+                "encoding": m.encoding,
+                "chars": m.chars,
+                "ucs2_char": m.ucs2_char,
+            }
+            for m in check.messages
+        ],
+        "errors": len(check.errors),
+    }

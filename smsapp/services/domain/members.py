@@ -204,7 +204,9 @@ def _import_row(
     if group is None:
         raise MemberError(f"unknown group code {code!r}" if code else "the group is missing")
     language = (values.get("language") or "en").lower()
-    data = MemberInput(values.get("name", ""), values.get("phone", ""), group, language, region)
+    # An exported list marks cells that start like a formula ("+1…") with an apostrophe.
+    phone = values.get("phone", "").removeprefix("'")
+    data = MemberInput(values.get("name", "").removeprefix("'"), phone, group, language, region)
     if not data.name:  # a list of people carries their names; a blank is a mistake
         raise MemberError("the name is missing", "name")
     phone = _phone(data)

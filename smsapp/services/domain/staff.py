@@ -78,6 +78,27 @@ def staff_by_email(session: Session, org: Organisation, email: str) -> User | No
     )
 
 
+def problems(
+    session: Session, org: Organisation, *, role: str, email: str, name: str, phone: str = ""
+) -> list[StaffError]:
+    """Everything wrong with a new account's details at once (a form shows them together)."""
+    found: list[StaffError] = []
+    if role not in ROLES:
+        found.append(StaffError(f"the role must be one of {', '.join(ROLES)}", "role"))
+    if not name.strip() or len(name.strip()) > 120:
+        found.append(StaffError("the name must be 1–120 characters", "name"))
+    try:
+        _email(session, email)
+    except StaffError as exc:
+        found.append(exc)
+    if phone:
+        try:
+            staff_phone(session, org, phone)
+        except StaffError as exc:
+            found.append(exc)
+    return found
+
+
 def staff_phone(session: Session, org: Organisation, raw: str) -> str:
     """E.164 in the organisation's country, not already another account's in `org`
     (a text from it must find one person)."""

@@ -76,6 +76,7 @@ _VIEW_MODULES = (
     "settings",
     "account",
     "oncall",
+    "staff",
 )
 # Pages built by others; each may be absent in a given checkout.
 OPTIONAL_MODULES = ("simulator", "flow_editor", "reports", "tokens")

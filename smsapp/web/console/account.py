@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from smsapp.accounts import hash_password, verify_password
-from smsapp.web.console.core import console_bp, db, db_user, login_required, render_page
+from smsapp.services.domain import staff_access
+from smsapp.services.domain.staff import StaffError
+from smsapp.web.console.auth import SESSION_TOKEN
+from smsapp.web.console.core import (
+    console_bp,
+    db,
+    db_user,
+    form_error,
+    login_required,
+    render_page,
+)
+from smsapp.web.runtime import runtime
 
 
 class PasswordForm(FlaskForm):  # type: ignore[misc]
@@ -27,11 +37,20 @@ def account() -> Any:
     user = db_user()
     form = PasswordForm()
     if form.validate_on_submit():
-        if not verify_password(user.password_hash, form.current.data or ""):
-            form.current.errors = ["that is not your current password"]
+        try:
+            staff_access.change_password(
+                db(),
+                user,
+                form.current.data or "",
+                form.new.data or "",
+                runtime().now(),
+                keep_login=session.get(SESSION_TOKEN, ""),
+            )
+        except StaffError as exc:
+            db().rollback()
+            form_error(form, exc.field, str(exc))
         else:
-            user.password_hash = hash_password(form.new.data or "")
             db().commit()
-            flash("Your password is changed.", "success")
+            flash("Your password is changed. Your other logins have ended.", "success")
             return redirect(url_for("console.account"))
     return render_page("console/account.html", user=user, form=form)

@@ -120,7 +120,7 @@ def login() -> Any:
         if _password_matches(user, form.password.data or ""):
             assert user is not None
             login_limits.forget_client(runtime(), email, client)
-            _start_login(user)
+            start_login(user)
             log.info("console.login", extra={"user_id": user.id})
             return redirect(_safe_next(request.args.get("next")))
         login_limits.record_failure(runtime(), email, client)
@@ -137,7 +137,7 @@ def _password_matches(user: User | None, password: str) -> bool:
     return verify_password(user.password_hash, password)
 
 
-def _start_login(user: User) -> None:
+def start_login(user: User) -> None:
     session.clear()  # a fresh session on login: no fixation
     session[SESSION_TOKEN] = login_sessions.start(db(), user.id, runtime().now())
     db().commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import case as sql_case
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -52,34 +52,73 @@ def visible_case(case_id: int) -> Case:
         abort(404)
 
 
+CASE_VIEWS = {  # ?show=…: the tab's label and the page's heading
+    "open": ("Open", "Open cases"),
+    "mine": ("Mine", "Cases you have taken"),
+    "resolved": ("Resolved", "Resolved cases"),
+    "all": ("All", "All cases"),
+}
+CASE_PAGE = 50
+
+
 @console_bp.get("/cases")
 @login_required
 def cases() -> str:
-    session, account = db(), current_account()
-    unacked_first = sql_case((Case.status == "open", 0), else_=1)
-    urgent_first = sql_case((Case.urgency == "urgent", 0), else_=1)
-    open_rows = session.execute(
-        select(Case, Group.name)
-        .outerjoin(Group, Group.id == Case.group_id)
-        .where(visibility.cases_filter(account), Case.status.in_(OPEN))
-        .order_by(unacked_first, urgent_first, Case.opened_at)
-    ).all()
-    since = runtime().now() - timedelta(days=7)
-    closed_rows = session.execute(
-        select(Case, Group.name)
-        .outerjoin(Group, Group.id == Case.group_id)
-        .where(
-            visibility.cases_filter(account), Case.status == "resolved", Case.resolved_at >= since
-        )
-        .order_by(Case.resolved_at.desc())
-        .limit(20)
-    ).all()
+    """Open cases (not yet acknowledged first, then urgent, then oldest), or the viewer's
+    own, the resolved ones, or all of them, 50 to a page."""
+    show = request.args.get("show", "open")
+    show = show if show in CASE_VIEWS else "open"
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows = db().execute(_case_query(show).limit(CASE_PAGE + 1).offset((page - 1) * CASE_PAGE)).all()
     return render_page(
         "console/cases.html",
-        open_rows=open_rows,
-        closed_rows=closed_rows,
+        show=show,
+        views=CASE_VIEWS,
+        rows=rows[:CASE_PAGE],
+        page=page,
+        has_next=len(rows) > CASE_PAGE,
+        closed_rows=_resolved_this_week() if show == "open" and page == 1 else [],
         now=runtime().now(),
         ack_form=ConfirmForm(),
+    )
+
+
+def _case_query(show: str) -> Any:
+    account = current_account()
+    query = (
+        select(Case, Group.name)
+        .outerjoin(Group, Group.id == Case.group_id)
+        .where(visibility.cases_filter(account))
+    )
+    if show == "resolved":
+        return query.where(Case.status == "resolved").order_by(Case.resolved_at.desc(), Case.id)
+    if show == "all":
+        return query.order_by(Case.opened_at.desc(), Case.id.desc())
+    if show == "mine":
+        query = query.where(Case.acked_by == account.id)
+    unacked_first = sql_case((Case.status == "open", 0), else_=1)
+    urgent_first = sql_case((Case.urgency == "urgent", 0), else_=1)
+    return query.where(Case.status.in_(OPEN)).order_by(
+        unacked_first, urgent_first, Case.opened_at, Case.id
+    )
+
+
+def _resolved_this_week() -> list[Any]:
+    since = runtime().now() - timedelta(days=7)
+    return list(
+        db()
+        .execute(
+            select(Case, Group.name)
+            .outerjoin(Group, Group.id == Case.group_id)
+            .where(
+                visibility.cases_filter(current_account()),
+                Case.status == "resolved",
+                Case.resolved_at >= since,
+            )
+            .order_by(Case.resolved_at.desc())
+            .limit(5)
+        )
+        .all()
     )
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from smsapp.flows.loader import builtin_ids
 from smsapp.models import Group
+from smsapp.sandbox import simulator
 from smsapp.services.domain import flow_editor, visibility
 from smsapp.services.domain.flow_editor import Check, PublishRefused
 from smsapp.web.console.core import (
@@ -118,6 +119,40 @@ def flow_save(flow_id: str) -> Any:
     else:
         flash(f"Draft v{result.version.version} saved.", "info")
     return _editor(flow_id, result.version.yaml_text, result.check)
+
+
+@console_bp.post("/flows/<flow_id>/check.json")
+@coordinator_required
+def flow_check(flow_id: str) -> Response:
+    """The live preview: the typed YAML checked and its messages previewed (nothing saved)."""
+    flow_id = _flow_id_or_404(flow_id)
+    payload = request.get_json(silent=True) or {}
+    text = str(payload.get("yaml_text", ""))
+    return jsonify(flow_editor.check_as_dict(flow_editor.check_yaml(text, flow_id)))
+
+
+@console_bp.post("/flows/<flow_id>/try")
+@coordinator_required
+def flow_try(flow_id: str) -> Any:
+    """Save what is typed as the draft and let the simulator's group start it."""
+    flow_id = _flow_id_or_404(flow_id)
+    text = request.form.get("yaml_text", "")
+    result = flow_editor.save_draft(db(), _org(), flow_id, text, db_user(), runtime().now())
+    if result.check.errors:
+        db().commit()
+        flash("Saved, but the draft has errors: fix them before trying it.", "error")
+        return _editor(flow_id, result.version.yaml_text, result.check, 422)
+    box = simulator.ensure_sandbox(db(), _org(), runtime().now())
+    sandbox_group = db().get(Group, box.group_id)
+    assert sandbox_group is not None
+    flow_editor.try_draft(db(), sandbox_group, flow_id)
+    db().commit()
+    flash(
+        f"The simulator now starts {flow_id} with draft v{result.version.version}; "
+        "real members keep the published version until you publish.",
+        "info",
+    )
+    return redirect(url_for("console.simulator_page"))
 
 
 @console_bp.post("/flows/<flow_id>/publish")

@@ -176,6 +176,37 @@ class ConfirmForm(FlaskForm):
     confirm = BooleanField(default=True)
 
 
+STAFF_ROLES = [
+    ("facilitator", "Facilitator: sees their groups' members and cases, gets alerts"),
+    ("coordinator", "Coordinator: sets up everything, sees every group"),
+]
+
+
+class InviteForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=120)])
+    role = RadioField("Role", choices=STAFF_ROLES, default="facilitator")
+    group_ids = MultiCheckbox("Groups they facilitate", coerce=int)
+    phone = StringField(
+        "Mobile number (optional)",
+        validators=[Optional(), Length(max=40)],
+        description="alerts about cases are texted here; they can add it later",
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password (12 characters or more)", validators=[DataRequired(), Length(12, 200)]
+    )
+    again = PasswordField("The same password again", validators=[DataRequired()])
+
+    def validate_again(self, field: PasswordField) -> None:
+        from wtforms.validators import ValidationError
+
+        if field.data != self.password.data:
+            raise ValidationError("the two passwords differ")
+
+
 class AnnouncementForm(FlaskForm):
     text = TextAreaField("Text", [Length(max=2000)])
     send_at = StringField(

@@ -14,8 +14,9 @@ from smsapp.models import ConsentRecord, Group, Member
 from smsapp.phones import mask_phone
 from smsapp.services.conversation import enrollment
 from smsapp.services.core.texts import plural
+from smsapp.services.domain import member_list, visibility
 from smsapp.services.domain import members as member_service
-from smsapp.services.domain import visibility
+from smsapp.services.domain.schedule import to_local
 from smsapp.web.console.core import (
     add_nav,
     audit_view,
@@ -25,8 +26,10 @@ from smsapp.web.console.core import (
     db,
     form_error,
     login_required,
+    org_tz,
     render_page,
 )
+from smsapp.web.console.csv_files import csv_download
 from smsapp.web.console.forms import ImportForm, MemberForm
 from smsapp.web.runtime import runtime
 
@@ -62,21 +65,57 @@ def _consent(member_ids: list[int]) -> dict[int, ConsentRecord]:
 @console_bp.get("/members")
 @login_required
 def members() -> str:
-    rows = (
-        db()
-        .execute(
-            select(Member, Group.name)
-            .outerjoin(Group, Group.id == Member.group_id)
-            .where(visibility.members_filter(current_account()), Member.status != "erased")
-            .order_by(Group.name, Member.id)
-        )
-        .all()
-    )
-    consent = _consent([m.id for m, _ in rows])
-    shown = [(m, g, mask_phone(m.phone or ""), consent.get(m.id)) for m, g in rows]
+    """Members the viewer may see: search by name or number, filter by group and status."""
+    flt = _member_filter()
+    found = member_list.find_members(db(), current_account(), flt)
+    consent = _consent([m.id for m, _ in found.rows])
+    shown = [(m, g, mask_phone(m.phone or ""), consent.get(m.id)) for m, g in found.rows]
     audit_view("view_member_list", None)
     db().commit()
-    return render_page("console/members.html", rows=shown)
+    return render_page(
+        "console/members.html",
+        rows=shown,
+        found=found,
+        flt=flt,
+        groups=_groups(),
+        statuses=member_list.STATUSES,
+    )
+
+
+@console_bp.get("/members.csv")
+@coordinator_required
+def members_csv() -> Response:
+    """The filtered list as a CSV the import reads back (name, phone, group, language…)."""
+    flt = _member_filter()
+    rows = member_list.all_members(db(), current_account(), flt)
+    codes = {g.id: g.code for g in _groups()}
+    audit_view("export_members", None)
+    db().commit()
+    return csv_download(
+        "members.csv",
+        ["name", "phone", "group", "language", "status", "joined"],
+        (
+            (
+                m.name,
+                m.phone,
+                codes.get(m.group_id or 0, ""),
+                m.language,
+                m.status,
+                to_local(m.created_at, org_tz()).date().isoformat(),
+            )
+            for m, _ in rows
+        ),
+    )
+
+
+def _member_filter() -> member_list.MemberFilter:
+    args = request.args
+    return member_list.MemberFilter(
+        text=(args.get("q") or "")[:120],
+        group_id=args.get("group", type=int),
+        status=args.get("status", ""),
+        page=args.get("page", 1, type=int) or 1,
+    )
 
 
 @console_bp.route("/members/new", methods=["GET", "POST"])

@@ -1,10 +1,10 @@
 """The held-out test set: written by someone who never saw the screen, kept verbatim.
 
 ``test_set.csv`` is the blind set the lead measures on; its sha256 is pinned here so an
-edit fails the suite, and nobody working on the screen reads it. The lead swaps in a new
-blind set by replacing the file, its digest in ``PINNED`` and the floors below. (The
-first test set, read and tuned on in round one, is development data now:
-dev_set_v1_test.csv; until the swap, test_set.csv still holds that first set.)
+edit fails the suite, and nobody working on the screen reads it. The lead swapped in the second
+blind set (638 rows, written by a helper that never saw the screen, its data or its
+figures; how, in data/TEST_SET_README.md) on 2026-12-03. The first test set, read and
+tuned on in round one, is development data now (dev_set_v1_test.csv).
 
 How rows count is defined once, in smsapp/services/domain/risk/evaluation.py (recall:
 crisis rows answered crisis; false alarms: none rows answered crisis; check rows
@@ -20,13 +20,15 @@ from smsapp.services.domain.risk.evaluation import evaluate, read_rows
 
 DATA = Path(__file__).parent / "data"
 PINNED = {
-    "test_set.csv": "7b9a125e67217b8f5c62cbb35f6ef88e04c6c436fb9effcbb591f4e994945cd9",
+    "test_set.csv": "4bcf05a3131af32a0da9f187b7bfb0eb395893be7fa080e25478163345f39ad7",
 }
-# Floors the lead sets after measuring the blind set (issue 14's targets: recall 0.97,
-# false alarms 0.03, no category under 0.9).
-RECALL_FLOOR = 0.97
-FALSE_ALARM_CEILING = 0.03
-CATEGORY_FLOOR = 0.9
+# The figures measured on the blind set (2026-12-03: recall 0.838, false alarms 0.012,
+# worst category preparatory 0.657), held as floors so nothing slips back. Issue 14's
+# targets (recall 0.97, false alarms 0.03, no category under 0.9) are NOT met yet; the
+# gap and the plan are in bench/README.md. Raise these only by measuring, never lower them.
+RECALL_FLOOR = 0.83
+FALSE_ALARM_CEILING = 0.02
+CATEGORY_FLOOR = 0.65
 
 
 def test_the_test_set_is_unchanged():
@@ -39,6 +41,11 @@ def test_the_test_set_is_large_enough_with_both_languages():
     positive = sum(r.label == "crisis" for r in rows)
     assert len(rows) >= 400 and positive / len(rows) >= 0.4
     assert {r.language for r in rows} == {"en", "es"}
+    per_category: dict[tuple[str, str], int] = {}
+    for r in rows:
+        per_category[(r.category, r.language)] = per_category.get((r.category, r.language), 0) + 1
+    assert min(per_category.values()) >= 15, per_category
+    assert len({category for category, _ in per_category}) == 16
 
 
 def test_test_set_figures():
