@@ -50,6 +50,7 @@ from smsapp.models import (  # noqa: E402
 )
 from smsapp.runtime import Runtime  # noqa: E402
 from smsapp.services.core import consent, directory  # noqa: E402
+from smsapp.services.domain import oncall  # noqa: E402
 from smsapp.transport.base import SendResult  # noqa: E402
 
 AUTH_TOKEN = "bench-crisis-token"
@@ -134,12 +135,14 @@ def seed(runtime: Runtime, cases: int) -> tuple[list[str], dict[str, int]]:
                 email=f"{role}{tag}@bench.example",
                 name=role,
                 role=role,
-                on_call=role == "coordinator",
                 created_at=now,
             )
             directory.set_user_phone(user, f"+1303555{n:04d}")
             user.groups = [group] if role == "facilitator" else []
             s.add(user)
+            if role == "coordinator":
+                s.flush()
+                oncall.put_on_call_always(s, org, user)
         phones, members = [f"+1202555{2000 + i:04d}" for i in range(cases)], {}
         for phone in phones:
             member = Member(

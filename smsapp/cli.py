@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "orgs",
     "users",
     "groups",
+    "oncall",
     "members",
     "announce",
     "tokens",

@@ -17,6 +17,7 @@ from smsapp.jobs.drain import drain
 from smsapp.models import Group, Member, Organisation, SendingNumber, User
 from smsapp.runtime import Runtime
 from smsapp.services.core import consent, directory
+from smsapp.services.domain import oncall
 from smsapp.services.domain.escalation.policy import LevelSpec, set_policy
 from smsapp.transport.local import LocalTransport
 
@@ -64,12 +65,14 @@ def make_user(
         name=name.title(),
         role=role,
         password_hash=PASSWORD_HASH,
-        on_call=on_call,
         created_at=org.created_at,
     )
     directory.set_user_phone(user, PHONES[name])
     user.groups = groups
     session.add(user)
+    if on_call:
+        session.flush()
+        oncall.put_on_call_always(session, org, user)
     return user
 
 
@@ -152,7 +155,7 @@ def world(runtime: Runtime) -> World:
         world.users["dave"] = make_user(s, other, "dave", "facilitator", [other_group])
         s.flush()
         for group in (hope, calm):
-            set_policy(s, group, [LevelSpec("group_facilitators"), LevelSpec("on_call")])
+            set_policy(s, group, [LevelSpec("group_facilitators"), LevelSpec("on_call")], now)
         world.members["sam"] = make_member(s, hope, "sam")
         world.members["maria"] = make_member(s, hope, "maria", language="es")
         world.members["lee"] = make_member(s, calm, "lee")

@@ -1,5 +1,7 @@
 """smsapp groups create --organisation NAME --name NAME --code CODE --timezone TZ
-[--facilitator EMAIL …]"""
+[--facilitator EMAIL …]
+smsapp groups policy --organisation NAME --group CODE --level facilitators --level on-call
+[--level person=EMAIL …] [--urgent-minutes 5] [--normal-minutes 60] [--repeats 1]"""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session
 from smsapp import commands
 from smsapp.models import User
 from smsapp.services.domain import groups, organisations
+from smsapp.services.domain.escalation.policy import LevelSpec
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,6 +31,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--approval", action="store_true", help="a coordinator approves who joins by text"
     )
     create.set_defaults(func=_create)
+    policy = sub.add_parser(
+        "policy", help="set who a group's cases reach, level by level (replaces the policy)"
+    )
+    policy.add_argument("--organisation", required=True, help="organisation name")
+    policy.add_argument("--group", required=True, help="the group's code")
+    policy.add_argument(
+        "--level", action="append", default=[], required=True,
+        help='"facilitators", "on-call" or "person=EMAIL", in order (at least two)',
+    )  # fmt: skip
+    policy.add_argument("--urgent-minutes", type=int, default=5, help="wait before going up")
+    policy.add_argument("--normal-minutes", type=int, default=60, help="the same, normal cases")
+    policy.add_argument("--repeats", type=int, default=1, help="texts per level before going up")
+    policy.set_defaults(func=_policy)
 
 
 def _create(args: argparse.Namespace) -> int:
@@ -45,6 +61,47 @@ def _create(args: argparse.Namespace) -> int:
         session.commit()
         print(f"created group {group.name} (code {group.code}, id {group.id}) in {org.name}")
     return 0
+
+
+def _policy(args: argparse.Namespace) -> int:
+    runtime = commands.make_runtime()
+    with runtime.session() as session, commands.option_errors(OPTIONS):
+        org = organisations.organisation_named(session, args.organisation)
+        group = groups.group_by_code(session, org.id, args.group)
+        levels = [_level(session, org.id, text, args) for text in args.level]
+        groups.set_escalation(session, group, levels, runtime.now())
+        session.commit()
+        print(f"escalation policy of {group.code} set: {len(levels)} levels")
+    return 0
+
+
+def _level(
+    session: Session, organisation_id: int, text: str, args: argparse.Namespace
+) -> LevelSpec:
+    target, _, email = text.strip().partition("=")
+    timing = {
+        "urgent_timeout_minutes": args.urgent_minutes,
+        "normal_timeout_minutes": args.normal_minutes,
+        "repeats": args.repeats,
+    }
+    if target in ("facilitators", "group_facilitators"):
+        return LevelSpec("group_facilitators", **timing)
+    if target in ("on-call", "on_call"):
+        return LevelSpec("on_call", **timing)
+    if target == "person" and email:
+        return LevelSpec("user", _user_id(session, organisation_id, email), **timing)
+    raise ValueError(f'--level: {text!r}: write "facilitators", "on-call" or "person=EMAIL"')
+
+
+def _user_id(session: Session, organisation_id: int, email: str) -> int:
+    user = session.scalar(
+        select(User).where(
+            User.email == email.strip().lower(), User.organisation_id == organisation_id
+        )
+    )
+    if user is None:
+        raise ValueError(f"--level: no account {email.strip()!r} in this organisation")
+    return user.id
 
 
 def _facilitator_id(session: Session, organisation_id: int, email: str) -> int:
@@ -67,4 +124,5 @@ OPTIONS = {
     "tz": "--timezone",
     "facilitator": "--facilitator",
     "facilitator_ids": "--facilitator",
+    "group": "--group",
 }

@@ -18,6 +18,7 @@ from smsapp.config import Settings
 from smsapp.models import Group, MeetingSeries, Member, Organisation, SendingNumber, User
 from smsapp.sandbox import simulator
 from smsapp.services.core import consent, directory
+from smsapp.services.domain import oncall
 from smsapp.services.domain.escalation.policy import LevelSpec, set_policy
 from smsapp.services.domain.schedule.recurrence import rrule_weekly
 
@@ -99,6 +100,7 @@ def seed(session: Session, settings: Settings, now: datetime) -> Demo:
                 LevelSpec("user", coordinator.id, urgent_timeout_minutes=5),
                 LevelSpec("on_call", urgent_timeout_minutes=10, normal_timeout_minutes=120),
             ],
+            now,
         )
     for name, code, language in MEMBERS:
         _member(session, groups[code], name, language, taken, now)
@@ -160,13 +162,14 @@ def _user(
         name=name,
         role=role,
         password_hash=hash_password(PASSWORD),
-        on_call=on_call,
         created_at=now,
     )
     directory.set_user_phone(user, _fake_number(session, taken))
     user.groups = [groups[code] for code in codes]
     session.add(user)
     session.flush()
+    if on_call:
+        oncall.put_on_call_always(session, org, user)
     return user
 
 

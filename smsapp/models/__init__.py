@@ -11,6 +11,7 @@ from smsapp.models.flows import FlowSession, FlowVersion, GroupFlow
 from smsapp.models.meetings import MeetingException, MeetingSeries, Rsvp
 from smsapp.models.members import Member
 from smsapp.models.messages import InboundMessage, OutboxMessage
+from smsapp.models.oncall import OnCallOverride, OnCallShift
 from smsapp.models.organisations import Group, Organisation, SendingNumber
 from smsapp.models.timers import Timer
 from smsapp.models.users import AccountLink, LoginSession, User, group_facilitators
@@ -34,6 +35,8 @@ __all__ = [
     "MeetingSeries",
     "Member",
     "MoodScore",
+    "OnCallOverride",
+    "OnCallShift",
     "Organisation",
     "OutboxMessage",
     "PolicyLevel",

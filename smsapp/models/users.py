@@ -33,7 +33,6 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     phone: Mapped[str | None] = mapped_column(EncryptedText())
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
-    on_call: Mapped[bool] = mapped_column(default=False)
     sms_opted_out: Mapped[bool] = mapped_column(default=False)  # texted STOP: no alerts by SMS
     active: Mapped[bool] = mapped_column(default=True)
     # The simulator's facilitator: a simulated phone that never reaches real routing.

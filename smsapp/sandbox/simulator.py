@@ -179,7 +179,7 @@ def ensure_sandbox(
     directory.set_member_phone(member, _free_number(session, taken))
     session.add_all([user, member])
     session.flush()
-    set_policy(session, group, [LevelSpec("group_facilitators"), LevelSpec("user", user.id)])
+    set_policy(session, group, [LevelSpec("group_facilitators"), LevelSpec("user", user.id)], now)
     _weekly_meeting(session, group, now)
     if active:
         consent.record_opt_in(

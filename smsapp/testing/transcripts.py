@@ -334,7 +334,7 @@ class _Runner:
             )
             group.checkin_days = ""  # no planned check-ins: the script starts flows itself
             group.checkin_time = time(19, 0)
-            set_policy(s, group, [LevelSpec("group_facilitators"), LevelSpec("on_call")])
+            set_policy(s, group, [LevelSpec("group_facilitators"), LevelSpec("on_call")], now)
             status = fields.get("status", "active")
             if status != "none":
                 self.member_id = self._add_member(s, group, fields, status, now).id

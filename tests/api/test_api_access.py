@@ -48,6 +48,8 @@ TUESDAY = "2026-03-03T19:00:00-05:00"
 LEVELS = {"levels": [{"target": "group_facilitators"}, {"target": "on_call"}]}
 CSV = "name,phone\nAna,+12025550177\n"
 FLOW = "id: checkin\nversion: 1\n"
+OVERRIDE = {"user_id": 1, "starts": "2026-03-02T09:00", "ends": "2026-03-02T18:00"}
+POLICY = {"levels": [{"target": "group_facilitators"}, {"target": "on_call"}]}
 
 
 def _routes(world: World, case_id: int) -> list[tuple[str, str, Any]]:
@@ -71,6 +73,10 @@ def _routes(world: World, case_id: int) -> list[tuple[str, str, Any]]:
         ("PUT", "/flows/checkin/draft", {"yaml": FLOW}),
         ("POST", "/flows/checkin/publish", None),
         ("GET", "/dashboard", None),
+        ("GET", "/oncall", None),
+        ("PUT", "/oncall", {"shifts": []}),
+        ("POST", "/oncall/overrides", OVERRIDE),
+        ("DELETE", "/oncall/overrides/1", None),
         ("POST", "/groups", {"name": "New Circle"}),
         ("GET", f"/groups/{hope}", None),
         ("PUT", f"/groups/{hope}", {"name": "Hope", "code": "HOPE", "tz": "America/New_York"}),
@@ -108,6 +114,9 @@ NOT_ABOUT_HARBOR = {
     "/flows/validate": 403,  # coordinators only; it reads nothing of Harbor's
     "/flows/checkin/draft": 403,  # built-in flow ids are everyone's; coordinators only
     "/flows/checkin/publish": 403,
+    "/oncall": 403,  # each organisation has its own rota; changing it is for coordinators
+    "/oncall/overrides": 403,
+    "/oncall/overrides/1": 403,
     "/groups": 403,  # POST: a new group of the caller's own organisation; coordinators only
     "/staff": 403,  # the caller's own organisation's people; coordinators only
     "/settings": 403,
@@ -142,7 +151,7 @@ def test_a_revoked_token_is_refused(api, world):
 def test_an_outsider_gets_404_everywhere_and_learns_nothing(api, world, hope_case):
     not_there = api.get("/groups/999999/members", "dave").json
     for method, path, body in _routes(world, hope_case):
-        if (method, path) in LISTS:
+        if (method, path) in LISTS or (method, path) == ("GET", "/oncall"):
             continue  # lists: checked below to hold nothing of Harbor's
         response = _call(api, method, path, "dave", body)
         if path in NOT_ABOUT_HARBOR:
@@ -153,6 +162,7 @@ def test_an_outsider_gets_404_everywhere_and_learns_nothing(api, world, hope_cas
     assert [g["code"] for g in api.get("/groups", "dave").json["groups"]] == ["OTHER"]
     assert api.get("/cases?status=all", "dave").json["cases"] == []
     assert api.get("/dashboard", "dave").json["open_cases"] == []
+    assert api.get("/oncall", "dave").json["shifts"] == []  # Harbor's rota is not his
     for path, key in (
         ("/meetings", "meetings"),
         ("/messages", "messages"),
@@ -236,6 +246,7 @@ FACILITATOR_MAY = {
     ("GET", "/api/v1/messages"),
     ("GET", "/api/v1/optouts"),
     ("GET", "/api/v1/dashboard"),
+    ("GET", "/api/v1/oncall"),  # facilitators may see who is on call
     ("GET", "/api/v1/groups/<>"),
     ("GET", "/api/v1/groups/<>/checkins"),
     ("GET", "/api/v1/groups/<>/policy"),

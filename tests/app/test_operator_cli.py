@@ -44,6 +44,8 @@ def _org_with_group(smsapp: Any) -> None:
         "Alice",
         "--organisation",
         "Harbor",
+        "--phone",
+        "+12025550101",
         "--password-stdin",
         stdin=PASSWORD + "\n",
     )
@@ -63,6 +65,20 @@ def _org_with_group(smsapp: Any) -> None:
     )
     assert (code, err) == (0, ""), err
     assert "HOPE42" in out
+
+
+def _someone_on_call(smsapp: Any, org: str) -> None:
+    """A coordinator with a phone on call all week: a group's cases can reach a person."""
+    email = f"oncall@{org.lower()}.example"
+    smsapp(
+        "users", "create", "--role", "coordinator", "--email", email, "--name", "On Call",
+        "--organisation", org, "--phone", "+12025550188", "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    code, _, err = smsapp(
+        "oncall", "set", "--organisation", org, "--shift", email, "daily 00:00-24:00"
+    )
+    assert code == 0, err
 
 
 def test_orgs_create_owns_its_numbers_and_lists_them(smsapp: Any, runtime: Any) -> None:
@@ -126,6 +142,7 @@ def test_groups_create_without_a_code_generates_one_nobody_can_guess(
     smsapp: Any, runtime: Any
 ) -> None:
     smsapp("orgs", "create", "Harbor", "--number", "+15005550010", "--timezone", "Europe/Madrid")
+    _someone_on_call(smsapp, "Harbor")
     for _ in range(2):
         assert smsapp("groups", "create", "--organisation", "Harbor", "--name", "G")[0] == 0
     with runtime.session() as s:
@@ -203,6 +220,7 @@ def test_members_add_refusals_name_the_option(smsapp: Any, argv: list[str], opti
 def test_the_same_phone_may_be_a_member_of_two_organisations(smsapp: Any, runtime: Any) -> None:
     _org_with_group(smsapp)
     smsapp("orgs", "create", "Beacon", "--number", "+15005550020")
+    _someone_on_call(smsapp, "Beacon")
     smsapp("groups", "create", "--organisation", "Beacon", "--name", "B", "--code", "BEACON1")
     for org, group in (("Harbor", "HOPE42"), ("Beacon", "BEACON1")):
         code, _, err = smsapp(

@@ -58,7 +58,7 @@ def test_ack_then_done_with_note(browser: Any, world: Any, phones: Any) -> None:
         assert case.note == "called, safe now"
         assert case.resolved_by == world.users["alice"].id
     page = b.get(f"/console/cases/{case_id}").data.decode()
-    assert "acked" in page and "resolved" in page and "by Alice" in page
+    assert "Alice took the case" in page and "Alice closed the case with a note" in page
 
 
 def test_case_page_shows_scores_messages_and_audits_the_view(

@@ -20,7 +20,9 @@ def sam_in_both(runtime, world: World) -> Member:
     """Sam is a member of Harbor (world.org) and of Other Org, whose facilitator is dave."""
     with runtime.session() as s:
         other_group = s.merge(world.other_group)
-        set_policy(s, other_group, [LevelSpec("group_facilitators"), LevelSpec("on_call")])
+        set_policy(
+            s, other_group, [LevelSpec("group_facilitators"), LevelSpec("on_call")], runtime.now()
+        )
         sam_other = make_member(s, other_group, "sam")
         s.commit()
     return sam_other

@@ -34,12 +34,16 @@ def test_unacknowledged_urgent_case_runs_through_every_level(phones, clock, worl
     clock.advance(minutes(5))
     phones.drain()
     carol = phones.received("carol")
-    assert len(carol) == 3  # the last level again, and the coordinators' alarm
-    assert any(body.startswith("ALARM") and f"ACK {case.id}" in body for body in carol)
+    # The last level again: carol is also the coordinator, so the alarm is her one text.
+    assert len(carol) == 2 and carol[-1].startswith(f"ALARM: URGENT case {case.id} (HOPE)")
+    assert f"ACK {case.id}" in carol[-1] and "nobody has taken it" in carol[-1]
     assert any("988" in body for body in phones.received("sam"))  # resources again
-    clock.advance(minutes(5))
+    clock.advance(minutes(9))
     phones.drain()
-    assert len(phones.received("carol")) == 4  # and again, every timeout, until an ACK
+    assert len(phones.received("carol")) == 2  # the repeats back off: 10 minutes now
+    clock.advance(minutes(1))
+    phones.drain()
+    assert len(phones.received("carol")) == 3  # and again, backing off, until an ACK
     assert phones.received("dave") == [] and phones.received("bob") == []
     assert_private(phones.received("alice") + phones.received("carol"))
 
@@ -101,21 +105,30 @@ def test_normal_case_waits_an_hour_per_level(phones, clock, runtime, world):
 def test_repeats_text_a_level_again_before_going_up(phones, clock, runtime, world):
     with runtime.session() as s:
         hope = s.get(Group, world.hope.id)
-        set_policy(s, hope, [LevelSpec("group_facilitators", repeats=2), LevelSpec("on_call")])
+        set_policy(
+            s, hope, [LevelSpec("group_facilitators", repeats=2), LevelSpec("on_call")], clock.now()
+        )
         s.commit()
     phones.text("sam", CRISIS)
-    for _ in range(2):
-        phones.drain()
-        clock.advance(minutes(5))
+    phones.drain()
+    clock.advance(minutes(5))
+    phones.drain()
+    assert len(phones.received("alice")) == 2 and phones.received("carol") == []
+    assert "level 1, 2nd alert" in phones.received("alice")[-1]
+    clock.advance(minutes(9))  # the repeat waits twice as long
+    phones.drain()
+    assert phones.received("carol") == []
+    clock.advance(minutes(1))
     phones.drain()
     assert len(phones.received("alice")) == 2 and len(phones.received("carol")) == 1
+    assert "open 15 min - level 2, 1st alert" in phones.received("carol")[0]
 
 
 def test_a_policy_with_fewer_than_two_levels_cannot_be_saved(runtime, world):
     with runtime.session() as s:
         hope = s.get(Group, world.hope.id)
         with pytest.raises(PolicyError, match="at least 2 levels"):
-            set_policy(s, hope, [LevelSpec("group_facilitators")])
+            set_policy(s, hope, [LevelSpec("group_facilitators")], runtime.now())
 
 
 ERIN = "+12025550120"  # a facilitator of the calm group only

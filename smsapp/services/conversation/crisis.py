@@ -138,7 +138,7 @@ def _escalate(
         return False
     log.info("crisis.screened", extra={"case_id": case.id, "urgency": "urgent"})
     group_id = member.group_id if member else None
-    return escalation.has_reachable_responder(session, org.id, group_id)
+    return escalation.has_reachable_responder(session, org.id, group_id, now)
 
 
 def _honour_stop(

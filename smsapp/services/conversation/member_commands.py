@@ -110,7 +110,9 @@ def _talk(session: Session, member: Member, _text: InboundText, now: datetime) -
     escalation.open_case(
         session, member=member, urgency="normal", source="talk", reason="asked to talk", now=now
     )
-    reachable = escalation.has_reachable_responder(session, member.organisation_id, member.group_id)
+    reachable = escalation.has_reachable_responder(
+        session, member.organisation_id, member.group_id, now
+    )
     return translate("talk" if reachable else "talk_no_one", member.language)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import (
     Case,
+    CaseEvent,
     FlowSession,
     Group,
     Member,
@@ -28,6 +29,7 @@ from smsapp.models import (
 )
 from smsapp.services.domain import calendar, visibility
 from smsapp.services.domain.checkins import LOW_SCORE
+from smsapp.services.domain.escalation import rota_changes
 
 LOW_MOOD_DAYS = 7
 FAILED_DAYS = 7
@@ -93,11 +95,24 @@ class UpcomingMeeting:
     later: int
 
 
+@dataclass(frozen=True)
+class Alarm:
+    """An open case that reached nobody at some level (its latest such step)."""
+
+    case: Case
+    group_name: str
+    detail: str
+    at: datetime
+
+
 @dataclass
 class Dashboard:
     tz: str
     today: Rate
     week: Rate
+    alarms: list[Alarm] = field(default_factory=list)
+    # Groups whose escalation policy reaches nobody right now (coordinators only).
+    unreachable_groups: list[str] = field(default_factory=list)
     low_moods: list[LowMood] = field(default_factory=list)
     open_cases: list[OpenCase] = field(default_factory=list)
     failed: list[FailedSend] = field(default_factory=list)
@@ -129,7 +144,33 @@ def build(session: Session, viewer: visibility.Viewer, now: datetime) -> Dashboa
         open_cases=open_cases(session, viewer, now),
         failed=failed_sends(session, viewer, now - timedelta(days=FAILED_DAYS)),
         meetings=upcoming_meetings(session, viewer, now, now + timedelta(days=MEETING_DAYS)),
+        alarms=alarms(session, viewer),
+        unreachable_groups=[
+            g.name
+            for g in rota_changes.groups_reaching_nobody(session, viewer.organisation_id, now)
+        ]
+        if viewer.role == "coordinator"
+        else [],
     )
+
+
+def alarms(session: Session, viewer: visibility.Viewer) -> list[Alarm]:
+    """Open cases that found a level with nobody to text, the latest such step each."""
+    rows = session.execute(
+        select(Case, Group.name, CaseEvent)
+        .join(CaseEvent, CaseEvent.case_id == Case.id)
+        .outerjoin(Group, Group.id == Case.group_id)
+        .where(
+            visibility.cases_filter(viewer),
+            Case.status == "open",
+            CaseEvent.kind == "unreachable",
+        )
+        .order_by(CaseEvent.id.desc())
+    ).all()
+    latest: dict[int, Alarm] = {}
+    for case, group_name, found in rows:
+        latest.setdefault(case.id, Alarm(case, group_name or "no group", found.detail, found.at))
+    return list(latest.values())[:LIST_LIMIT]
 
 
 def _local_midnight(now: datetime, tz: str, days_back: int) -> datetime:

@@ -24,6 +24,10 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9]{6,20}$")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 MAX_CRISIS_TEXT = 600
+NOBODY_TO_ESCALATE_TO = (
+    "A group cannot start until a member in crisis can reach a person: choose a facilitator "
+    "who has a phone number, or put someone on call (On call page) first."
+)
 
 
 class GroupError(ValueError):
@@ -64,7 +68,30 @@ def create_group(session: Session, organisation_id: int, data: GroupInput, now: 
     session.add(group)
     session.flush()
     _set_facilitators(session, group, data.facilitator_ids)
-    policy.set_policy(session, group, list(policy.DEFAULT_LEVELS))
+    try:
+        policy.set_policy(session, group, list(policy.DEFAULT_LEVELS), now)
+    except policy.PolicyError:
+        raise GroupError(NOBODY_TO_ESCALATE_TO, "facilitator_ids") from None
+    return group
+
+
+def group_of(session: Session, group_id: int) -> Group:
+    group = session.get(Group, group_id)
+    if group is None:
+        raise GroupError(f"no group {group_id}", "group")
+    return group
+
+
+def group_by_code(session: Session, organisation_id: int, code: str) -> Group:
+    """The organisation's group with this code (any case), or GroupError."""
+    group = session.scalar(
+        select(Group).where(
+            Group.organisation_id == organisation_id,
+            func.upper(Group.code) == code.strip().upper(),
+        )
+    )
+    if group is None:
+        raise GroupError(f"no group {code.strip()!r} in this organisation", "group")
     return group
 
 
@@ -83,14 +110,14 @@ def edit_group(session: Session, group: Group, data: GroupInput) -> Group:
     return group
 
 
-def set_escalation(session: Session, group: Group, levels: list[LevelSpec]) -> None:
+def set_escalation(session: Session, group: Group, levels: list[LevelSpec], now: datetime) -> None:
     """Replace the group's policy (PolicyError explains a refusal)."""
     for level in levels:
         if level.user_id is not None:
             user = session.get(User, level.user_id)
             if user is None or user.organisation_id != group.organisation_id:
                 raise policy.PolicyError("that person is not in this organisation")
-    policy.set_policy(session, group, levels)
+    policy.set_policy(session, group, levels, now)
 
 
 def set_checkins(session: Session, group: Group, days: str, at: time | None, now: datetime) -> None:

@@ -16,6 +16,7 @@ from smsapp.models import Organisation, User
 from smsapp.models.users import ROLES
 from smsapp.phones import InvalidPhone, normalise_phone
 from smsapp.services.core import directory
+from smsapp.services.domain import oncall
 
 
 class StaffError(ValueError):
@@ -40,7 +41,8 @@ def add_staff(
 ) -> User:
     """A new account in `org`; raises StaffError naming the field at fault.
 
-    `password=None` makes an account that cannot sign in until a password is set.
+    `password=None` makes an account that cannot sign in until a password is set;
+    `on_call` puts the account on the on-call rota around the clock.
     """
     if role not in ROLES:
         raise StaffError(f"the role must be one of {', '.join(ROLES)}", "role")
@@ -58,14 +60,22 @@ def add_staff(
         name=name,
         role=role,
         password_hash=password_hash,
-        on_call=on_call,
         created_at=now,
     )
     if phone:
         directory.set_user_phone(user, staff_phone(session, org, phone))
     session.add(user)
     session.flush()
+    if on_call:
+        oncall.put_on_call_always(session, org, user)
     return user
+
+
+def staff_by_email(session: Session, org: Organisation, email: str) -> User | None:
+    """The account of `org` with this email (any case), if any."""
+    return session.scalar(
+        select(User).where(User.organisation_id == org.id, User.email == email.strip().lower())
+    )
 
 
 def problems(

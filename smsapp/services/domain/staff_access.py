@@ -112,7 +112,6 @@ def deactivate(session: Session, user: User, by: User, now: datetime) -> int:
     if user.id == by.id:
         raise StaffError("you cannot deactivate your own account")
     user.active = False
-    user.on_call = False
     _spend_links(session, user.id, now)
     session.execute(update(ApiToken).where(ApiToken.user_id == user.id).values(revoked=True))
     return login_sessions.end_all(session, user.id, now)

@@ -58,6 +58,13 @@ class UpcomingOut(BaseModel):
     later: int
 
 
+class AlarmOut(BaseModel):
+    case_id: int
+    group_name: str
+    detail: str = Field(description="the latest level that reached nobody, and why")
+    at: datetime
+
+
 class DashboardOut(BaseModel):
     tz: str = Field(description="the organisation's zone: today and this week are its days")
     today: RateOut
@@ -66,6 +73,10 @@ class DashboardOut(BaseModel):
     open_cases: list[OpenCaseOut]
     failed_sends: list[FailedSendOut]
     meetings: list[UpcomingOut]
+    alarms: list[AlarmOut] = Field(description="open cases that reached nobody at some level")
+    unreachable_groups: list[str] = Field(
+        description="groups whose escalation policy reaches nobody now (coordinators only)"
+    )
 
 
 def _rate(rate: dashboard.Rate) -> RateOut:
@@ -130,6 +141,11 @@ def get_dashboard() -> DashboardOut:
             )
             for u in board.meetings
         ],
+        alarms=[
+            AlarmOut(case_id=a.case.id, group_name=a.group_name, detail=a.detail, at=a.at)
+            for a in board.alarms
+        ],
+        unreachable_groups=board.unreachable_groups,
     )
     if board.low_moods:
         access.audit_view(session, user, "view_scores", ("organisation", None))

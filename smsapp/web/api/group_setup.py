@@ -183,7 +183,7 @@ def set_policy(group_id: int, json: PolicyIn) -> object:
         for lv in json.levels
     ]
     try:
-        group_service.set_escalation(session, group, levels)
+        group_service.set_escalation(session, group, levels, runtime().now())
     except PolicyError as exc:
         session.rollback()
         return refused([("levels", str(exc))])

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from smsapp.models import Organisation, User
 from smsapp.phones import MASK
-from smsapp.services.domain import org_settings, staff
+from smsapp.services.domain import oncall, org_settings, staff
 from smsapp.web.api import access, auth
 from smsapp.web.api.blueprint import bp as api_bp
 from smsapp.web.api.group_setup import refused
@@ -59,7 +59,7 @@ def _staff_out(user: User) -> StaffOut:
         email=user.email,
         name=user.name,
         role=user.role,
-        on_call=user.on_call,
+        on_call=oncall.is_on_rota(auth.db(), user),
         active=user.active,
         group_ids=sorted(g.id for g in user.groups),
         phone=f"{MASK} {last4}" if last4 else None,

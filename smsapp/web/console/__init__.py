@@ -75,6 +75,7 @@ _VIEW_MODULES = (
     "messages",
     "settings",
     "account",
+    "oncall",
     "staff",
 )
 # Pages built by others; each may be absent in a given checkout.

@@ -22,6 +22,7 @@ from smsapp.models import (
 )
 from smsapp.phones import mask_phone
 from smsapp.services.domain import escalation, visibility
+from smsapp.services.domain.escalation import trail
 from smsapp.web.console.case_reach import reach_context
 from smsapp.web.console.core import (
     add_nav,
@@ -147,6 +148,7 @@ def _case_page(case: Case, resolve_form: ResolveForm) -> str:
         case=case,
         group=session.get(Group, case.group_id) if case.group_id else None,
         events=_events(case),
+        source_words=trail.source_words(case.source),
         now=runtime().now(),
         ack_form=ConfirmForm(),
         resolve_form=resolve_form,
@@ -230,11 +232,12 @@ def _item(direction: str, at: datetime, body: str | None, status: str) -> dict[s
     return {"dir": direction, "at": at, "body": body or "(erased)", "status": status}
 
 
-def _events(case: Case) -> list[tuple[CaseEvent, str]]:
+def _events(case: Case) -> list[tuple[str, str, datetime]]:
+    """The case's trail in plain words: (heading, sentence, when)."""
     rows = db().execute(
         select(CaseEvent, User.name)
         .outerjoin(User, User.id == CaseEvent.user_id)
         .where(CaseEvent.case_id == case.id)
         .order_by(CaseEvent.id)
     )
-    return [(event, name or "") for event, name in rows]
+    return [(*trail.describe(event, name or ""), event.at) for event, name in rows]

@@ -38,7 +38,6 @@ class ConsoleUser:
     role: str
     name: str
     email: str
-    on_call: bool = False
 
     is_authenticated = True
     is_active = True
@@ -53,7 +52,7 @@ class ConsoleUser:
 
     @classmethod
     def of(cls, user: User) -> ConsoleUser:
-        return cls(user.id, user.organisation_id, user.role, user.name, user.email, user.on_call)
+        return cls(user.id, user.organisation_id, user.role, user.name, user.email)
 
 
 @dataclass(frozen=True)

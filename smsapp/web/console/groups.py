@@ -144,7 +144,7 @@ def group_policy(group_id: int) -> Any:
     levels, problems = _levels_from_form()
     if not problems:
         try:
-            group_service.set_escalation(db(), group, levels)
+            group_service.set_escalation(db(), group, levels, runtime().now())
         except PolicyError as exc:
             db().rollback()
             problems = [str(exc)]

@@ -11,7 +11,8 @@ from smsapp.flows import actions as act
 from smsapp.models import Timer
 from smsapp.services.core import timers
 from smsapp.services.core.action_handlers import ActionCall, handles
-from smsapp.services.domain.escalation.cases import advance, open_case
+from smsapp.services.domain.escalation.cases import open_case
+from smsapp.services.domain.escalation.steps import advance
 
 
 @handles(act.Escalate)

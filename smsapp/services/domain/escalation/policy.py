@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, PolicyLevel, User
 from smsapp.models.escalations import LEVEL_TARGETS
+from smsapp.services.domain import oncall
 
 MIN_LEVELS = 2
 
@@ -32,8 +34,10 @@ class LevelSpec:
 DEFAULT_LEVELS = (LevelSpec("group_facilitators"), LevelSpec("on_call"))
 
 
-def set_policy(session: Session, group: Group, levels: list[LevelSpec]) -> None:
-    """Replace the group's policy; refused with a clear reason when it cannot keep people safe."""
+def set_policy(session: Session, group: Group, levels: list[LevelSpec], now: datetime) -> None:
+    """Replace the group's policy; refused with a clear reason when it cannot keep people
+    safe: fewer than two levels, or no level that reaches a person (a facilitator or chosen
+    person who can be texted, or someone on the on-call rota)."""
     if len(levels) < MIN_LEVELS:
         raise PolicyError(
             f"An escalation policy needs at least {MIN_LEVELS} levels, "
@@ -41,6 +45,9 @@ def set_policy(session: Session, group: Group, levels: list[LevelSpec]) -> None:
         )
     for index, level in enumerate(levels, start=1):
         _check_level(session, group, index, level)
+    reason = unreachable_reason(session, group, levels, now)
+    if reason:
+        raise PolicyError(reason)
     session.execute(delete(PolicyLevel).where(PolicyLevel.group_id == group.id))
     session.flush()
     for position, level in enumerate(levels):
@@ -93,40 +100,84 @@ def levels_for(session: Session, group_id: int | None) -> list[LevelSpec]:
 
 
 def recipients(
-    session: Session, organisation_id: int, group_id: int | None, level: LevelSpec
+    session: Session, organisation_id: int, group_id: int | None, level: LevelSpec, now: datetime
 ) -> list[User]:
-    """Everyone notified at a level: active people of the case's organisation with a phone."""
+    """Everyone texted at a level at `now`: people of the case's organisation who can be
+    texted; "on call" is whoever the rota (or an override) names at that moment."""
     if level.target == "user":
         users = [u for u in [session.get(User, level.user_id)] if u is not None]
     elif level.target == "on_call":
-        users = list(
-            session.scalars(
-                select(User).where(User.organisation_id == organisation_id, User.on_call.is_(True))
-            )
-        )
+        users = oncall.on_call_at(session, organisation_id, now)
     else:
         group = session.get(Group, group_id) if group_id else None
         users = (
             list(session.scalars(select(User).where(User.groups.contains(group)))) if group else []
         )
     # The organisation check is repeated here on purpose: a case never reaches an outsider.
-    return [
-        u
-        for u in users
-        if u.organisation_id == organisation_id
-        and u.active
-        and u.phone_hash
-        and not u.sms_opted_out
-    ]
+    return [u for u in users if u.organisation_id == organisation_id and oncall.can_be_texted(u)]
 
 
 def coordinators(session: Session, organisation_id: int) -> list[User]:
-    """The organisation's active coordinators with a phone (the unacknowledged-case alarm)."""
+    """The organisation's coordinators who can be texted (the alarms go to them)."""
     users = session.scalars(
-        select(User).where(
-            User.organisation_id == organisation_id,
-            User.role == "coordinator",
-            User.active.is_(True),
-        )
+        select(User).where(User.organisation_id == organisation_id, User.role == "coordinator")
     )
-    return [u for u in users if u.phone_hash]
+    return [u for u in users if oncall.can_be_texted(u)]
+
+
+def level_name(session: Session, level: LevelSpec) -> str:
+    """How a level reads in a sentence: "the group's facilitators", "on call", "Ann Lee"."""
+    if level.target == "user":
+        user = session.get(User, level.user_id) if level.user_id else None
+        return user.name if user else "one person"
+    return "on call" if level.target == "on_call" else "the group's facilitators"
+
+
+def why_nobody(
+    session: Session, organisation_id: int, group_id: int | None, level: LevelSpec, now: datetime
+) -> str:
+    """Why a level reaches nobody, in plain words ("" when it reaches someone)."""
+    if level.target == "on_call":
+        if oncall.on_call_at(session, organisation_id, now):
+            return "nobody on call right now can be texted (no phone, deactivated or STOP)"
+        if oncall.anyone_on_rota(session, organisation_id, now):
+            return "nobody is on call at this time (a gap in the rota)"
+        return "nobody is on the on-call rota"
+    if level.target == "user":
+        user = session.get(User, level.user_id) if level.user_id else None
+        if user is None:
+            return "the person chosen no longer exists"
+        if not user.active:
+            return f"{user.name}'s account is deactivated"
+        if not user.phone_hash:
+            return f"{user.name} has no phone number"
+        return f"{user.name} has texted STOP to escalation texts"
+    return "the group has no active facilitator with a phone number"
+
+
+def reaches_someone(
+    session: Session, organisation_id: int, group_id: int | None, level: LevelSpec, now: datetime
+) -> bool:
+    """The level can reach a person: now, or for "on call" at some time of the rota."""
+    if level.target == "on_call":
+        return oncall.anyone_on_rota(session, organisation_id, now)
+    return bool(recipients(session, organisation_id, group_id, level, now))
+
+
+def unreachable_reason(
+    session: Session, group: Group, levels: list[LevelSpec], now: datetime
+) -> str:
+    """Why `levels` would reach nobody for `group`, for the coordinator ("" if they reach
+    someone)."""
+    if any(reaches_someone(session, group.organisation_id, group.id, lv, now) for lv in levels):
+        return ""
+    reasons = "; ".join(
+        f"level {i} ({level_name(session, lv)}): "
+        + why_nobody(session, group.organisation_id, group.id, lv, now)
+        for i, lv in enumerate(levels, start=1)
+    )
+    return (
+        f"This policy would reach nobody, so a member in crisis would wait for a person who is "
+        f"never told. {reasons[0].upper()}{reasons[1:]}. Give the group a facilitator with a "
+        "phone number, or put someone on call (On call page), then save again."
+    )
