@@ -1,7 +1,7 @@
 """outbox send_at: the send time reserved by pacing
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03 13:55:00
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import smsapp.db_types
 
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
