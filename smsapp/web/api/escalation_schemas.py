@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from smsapp.web.api.schemas import _Body
+from smsapp.web.hardening import MAX_ID
 
 
 class PersonOut(BaseModel):
@@ -13,7 +14,7 @@ class PersonOut(BaseModel):
 
 
 class ShiftIn(_Body):
-    user_id: int
+    user_id: int = Field(ge=1, le=MAX_ID)
     days: list[int] = Field(min_length=1, max_length=7, description="0 = Monday … 6 = Sunday")
     starts: str = Field(pattern=r"^\d{2}:\d{2}$", description="local time, HH:MM")
     ends: str = Field(
@@ -38,7 +39,7 @@ class ShiftOut(BaseModel):
 
 
 class OverrideIn(_Body):
-    user_id: int
+    user_id: int = Field(ge=1, le=MAX_ID)
     starts: str = Field(
         pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$", description="local, YYYY-MM-DDTHH:MM"
     )
