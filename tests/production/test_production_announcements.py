@@ -24,10 +24,8 @@ PASSWORD = "correct horse battery staple\n"
 
 @pytest.fixture
 def prod(tmp_path: Path) -> Iterator[Production]:
-    """The service as in production, with pacing off: pacing is another test's subject."""
-    with production(
-        tmp_path, os.environ["DATABASE_URL"], os.environ["REDIS_URL"], SMSAPP_SEND_RATE="0"
-    ) as running:
+    """The service as in production, paced at the default one text a second per number."""
+    with production(tmp_path, os.environ["DATABASE_URL"], os.environ["REDIS_URL"]) as running:
         yield running
 
 
@@ -51,8 +49,13 @@ def _set_up(prod: Production, day_zone: str, night_zone: str) -> dict[str, int]:
         "--name", "Carol", "--organisation", "Harbor", "--password-stdin", stdin=PASSWORD,
     )  # fmt: skip
     prod.cli(
+        "users", "create", "--role", "facilitator", "--email", "fay@harbor.example",
+        "--name", "Fay", "--organisation", "Harbor", "--phone", "+12025550999",
+        "--password-stdin", stdin=PASSWORD,
+    )  # fmt: skip
+    prod.cli(
         "groups", "create", "--organisation", "Harbor", "--name", "Hope Circle",
-        "--code", "HOPE42", "--timezone", day_zone,
+        "--code", "HOPE42", "--timezone", day_zone, "--facilitator", "fay@harbor.example",
     )  # fmt: skip
 
     def add(n: int) -> tuple[str, int]:
