@@ -62,12 +62,13 @@ def locate(session: Session, address: str, e164: str) -> tuple[Organisation | No
     ).first()
     if row is None:
         return None, None
-    org, member, case_id, safety_check_id, session_id = row
+    org, member, case_id, safety_check_id, session_id, held_timer_id = row
     if member is not None and member.group is not None and member.group.sandbox:
         return org, None
     if member is not None:  # what the member has open, read in the same statement
         standing.remember(
-            session, standing.Standing(member.id, case_id, safety_check_id, session_id)
+            session,
+            standing.Standing(member.id, case_id, safety_check_id, session_id, held_timer_id),
         )
     return org, member
 

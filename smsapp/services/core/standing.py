@@ -24,6 +24,10 @@ _KEY = "smsapp.standing"
 # The lookups' own conditions (tests/services/test_standing.py keeps them equal).
 CASE_IN_CONVERSATION = ("open", "acked")
 SAFETY_CHECK = "safety_check"
+# A reminder or check-in held back behind a waiting question is stored with this reason
+# (conversation/scheduled_fires.py); the answer or the timeout releases it at once.
+HELD_REASON = "waiting for the member's reply to "
+HELD_KINDS = ("reminder", "checkin")
 
 
 @dataclass(frozen=True)
@@ -32,16 +36,19 @@ class Standing:
     case_id: int | None
     safety_check_id: int | None
     session_id: int | None
+    held_timer_id: int | None = None  # a text held behind the waiting question
 
 
 def columns() -> list[ScalarSelect[Any]]:
-    """Three correlated subqueries on `Member`: the case, safety check and session ids."""
+    """Correlated subqueries on `Member`: the case, safety check, session and held-text ids."""
     return [
         _newest(Case.id, Case.member_id == Member.id, Case.status.in_(CASE_IN_CONVERSATION),
                 Case.acked_by.is_not(None)),
         _newest(Timer.id, Timer.member_id == Member.id, Timer.kind == SAFETY_CHECK,
                 Timer.status == "pending"),
         _newest(FlowSession.id, FlowSession.member_id == Member.id, FlowSession.active.is_(True)),
+        _newest(Timer.id, Timer.member_id == Member.id, Timer.status == "pending",
+                Timer.kind.in_(HELD_KINDS), Timer.reason.startswith(HELD_REASON)),
     ]  # fmt: skip
 
 

@@ -14,15 +14,16 @@ from sqlalchemy.orm import Session
 from smsapp.models import FlowSession, Timer
 from smsapp.services.core import standing, timers
 
-# The reason a reminder or check-in held back behind a waiting question is stored with
-# (conversation/scheduled_fires.py); the answer or the timeout releases it at once.
-HELD_REASON = "waiting for the member's reply to "
-HELD_KINDS = ("reminder", "checkin")
+HELD_REASON = standing.HELD_REASON
+HELD_KINDS = standing.HELD_KINDS
 
 
 def release_held(session: Session, member_id: int, now: datetime) -> None:
     """The member's question was answered, timed out or ended: the scheduled texts held
     back behind it come due now instead of at their later re-arm."""
+    known = standing.known(session, member_id)
+    if known is not None and known.held_timer_id is None:  # read with the inbound lookup
+        return
     session.execute(
         update(Timer)
         .where(
