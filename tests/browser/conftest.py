@@ -68,6 +68,10 @@ def served(app: Any) -> Iterator[str]:
     """The test app on a real port, with CSRF checks on as in production."""
     from werkzeug.serving import make_server
 
+    from smsapp.services.domain.risk.lexicon import load_lexicon
+
+    load_lexicon()  # built at start, as a production web process does (create_app warms
+    # it): a page's first text must not wait seconds for it past the browser's timeout
     app.config["WTF_CSRF_ENABLED"] = True
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
