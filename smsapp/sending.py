@@ -81,7 +81,7 @@ def recover(runtime: Runtime, outbox_ids: Sequence[int] | None = None) -> None:
     now = runtime.now()
     with runtime.session() as session:
         stale = delivery.stale_claims(session, now, outbox_ids)
-        taken = delivery.claim_many(session, stale, now) if stale else []
+        taken = delivery.claim_many(session, stale, now, take_stale=True) if stale else []
         session.commit()
     found: list[delivery.Outcome] = []
     unsent: list[int] = []
@@ -318,6 +318,14 @@ def _send(
 ) -> delivery.Outcome | None:
     """One network call, no session open. None: the outcome is unknown (the row stays
     claimed and is looked up at the provider after its lease, never resent blindly)."""
+    # A worker that waited past its lease (slots, a busy wire, a stalled machine) may have
+    # lost the row to recovery: it sends only what is still its own claim.
+    with runtime.session() as session:
+        held = delivery.still_held(session, claimed, runtime.now())
+        session.commit()
+    if not held:
+        log.warning("send.taken_over", extra={"outbox_id": claimed.id})
+        return None
     transport = runtime.transport_for(claimed.sandboxed)
     try:
         result = transport.send(

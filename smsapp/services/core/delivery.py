@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from smsapp.flows.segments import segment_info
@@ -47,6 +47,7 @@ class ClaimedSend:
     body: str
     priority: str
     key: str
+    attempt: int = 0  # the row's attempts when claimed: a later claim has a higher one
     recovering: bool = False  # taken over from a worker that died mid-send
     previous_claim: datetime | None = None
     sender: str | None = None  # the organisation's number; None: the configured one
@@ -75,25 +76,38 @@ def claim(session: Session, outbox_id: int, now: datetime) -> ClaimedSend | None
 
 
 def claim_many(
-    session: Session, outbox_ids: Sequence[int], now: datetime, *, ahead: timedelta | None = None
+    session: Session,
+    outbox_ids: Sequence[int],
+    now: datetime,
+    *,
+    ahead: timedelta | None = None,
+    take_stale: bool = False,
 ) -> list[ClaimedSend]:
-    """Claim the rows that are due (queued, or claimed by a worker whose lease ran out),
-    in a few set-based statements; the caller commits before any network call.
+    """Claim the rows that are due and queued, in a few set-based statements; the caller
+    commits before any network call.
 
     A row with a reserved send time is due at that time; `ahead` lets a sender that waits
-    for each slot itself claim rows a little before theirs. Rows that may no longer go
-    (an opted-out or paused member) are cancelled here, the last check before the network.
+    for each slot itself claim rows a little before theirs. Only recovery passes
+    `take_stale`: it also takes rows whose holder's lease ran out, to look them up at the
+    provider before anything else is done with them. Rows that may no longer go (an
+    opted-out or paused member) are cancelled here, the last check before the network.
     """
     if not outbox_ids:
         return []
     ids = list(outbox_ids)
-    before = dict(
-        session.execute(
-            select(OutboxMessage.id, OutboxMessage.claimed_at).where(
-                OutboxMessage.id.in_(ids), OutboxMessage.status == "claimed"
+    claimable: ColumnElement[bool] = OutboxMessage.status == "queued"
+    before: dict[int, datetime | None] = {}
+    if take_stale:
+        stale = (OutboxMessage.status == "claimed") & (OutboxMessage.claimed_at < now - CLAIM_LEASE)
+        claimable = or_(claimable, stale)
+        before = {
+            row.id: row.claimed_at
+            for row in session.execute(
+                select(OutboxMessage.id, OutboxMessage.claimed_at).where(
+                    OutboxMessage.id.in_(ids), OutboxMessage.status == "claimed"
+                )
             )
-        ).all()
-    )
+        }
     horizon = now + (ahead or timedelta(0))
     taken = session.scalars(
         update(OutboxMessage)
@@ -101,11 +115,7 @@ def claim_many(
             OutboxMessage.id.in_(ids),
             OutboxMessage.due_at <= now,
             or_(OutboxMessage.send_at.is_(None), OutboxMessage.send_at <= horizon),
-            or_(
-                OutboxMessage.status == "queued",
-                (OutboxMessage.status == "claimed")
-                & (OutboxMessage.claimed_at < now - CLAIM_LEASE),
-            ),
+            claimable,
         )
         .values(status="claimed", claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .returning(OutboxMessage.id),
@@ -129,7 +139,8 @@ def claim_many(
         found.append(
             ClaimedSend(
                 row.id, row.to_phone or "", row.body or "", row.priority, row.idempotency_key,
-                recovering=row.id in before, previous_claim=before.get(row.id),
+                attempt=row.attempts, recovering=row.id in before,
+                previous_claim=before.get(row.id),
                 sender=row.sender, sandboxed=row.id in sandbox,
             )
         )  # fmt: skip
@@ -145,6 +156,24 @@ def renew(session: Session, outbox_ids: Iterable[int], now: datetime) -> None:
             .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "claimed")
             .values(claimed_at=now)
         )
+
+
+def still_held(session: Session, claimed: ClaimedSend, now: datetime) -> bool:
+    """Right before the network call: is the row still this worker's claim? Renews the
+    lease if so. False when the lease ran out and recovery took the row over (a higher
+    attempt), so a slow worker never sends what another worker is handling."""
+    held = session.scalar(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == claimed.id,
+            OutboxMessage.status == "claimed",
+            OutboxMessage.attempts == claimed.attempt,
+        )
+        .values(claimed_at=now)
+        .returning(OutboxMessage.id),
+        execution_options={"synchronize_session": False},
+    )
+    return held is not None
 
 
 def stale_claims(
