@@ -129,6 +129,9 @@ def _route_library_loggers() -> None:
     # werkzeug adds its own coloured handler when its level is unset; INFO keeps the
     # request lines without that.
     logging.getLogger("werkzeug").setLevel(logging.INFO)
+    # The twilio client logs every request as ten INFO lines (headers, query parameters):
+    # noise at 1,000 texts, and a worker blocked on a full log pipe is a stalled sender.
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 
 def _event_text(record: logging.LogRecord) -> str:

@@ -107,14 +107,21 @@ def worker_env(runtime, api_url: str) -> dict[str, str]:
 def burst(runtime, api: TwilioStandIn, workers: int = 2) -> None:
     """`worker.py --burst` in `workers` processes at once, each until nothing is left."""
     env = worker_env(runtime, api.url)
-    runs = [
-        subprocess.Popen([sys.executable, "worker.py", "--burst"], cwd=ROOT, env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        for _ in range(workers)
-    ]  # fmt: skip
-    for run in runs:
-        _, stderr = run.communicate(timeout=90)
-        assert run.returncode == 0, stderr[-2000:]
+    logs = [runtime.settings.instance_path.parent / f"burst-{i}.log" for i in range(workers)]
+    for log in logs:
+        log.parent.mkdir(parents=True, exist_ok=True)
+    # Each worker logs to a file, not a pipe: a pipe read one worker after the other
+    # fills up and freezes the other worker mid-send, a stall no deployment has.
+    runs = []
+    for log in logs:
+        with log.open("w") as err:
+            command = [sys.executable, "worker.py", "--burst"]
+            runs.append(
+                subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
+            )
+    for run, log in zip(runs, logs, strict=True):
+        run.wait(timeout=90)
+        assert run.returncode == 0, log.read_text()[-2000:]
 
 
 def let_leases_pass(runtime) -> None:
@@ -141,13 +148,6 @@ def assert_each_reminded_once_never_early(runtime, api: TwilioStandIn, due: dict
     assert all(received[r.to_phone] >= r.due_at for r in rows)
 
 
-@pytest.mark.xfail(
-    reason="KNOWN REGRESSION (issue 11, 2026-12-03): since the new send path landed, a member "
-    "can get one reminder twice when Redis is flushed or a worker is killed while two burst "
-    "workers drain 1,000 rows; reproduced on PostgreSQL, cause not yet found (see "
-    "docs/KNOWN_ISSUES.md). Kept running so the fix shows as XPASS.",
-    strict=False,
-)
 def test_flushed_redis_while_reminders_are_due_and_queued(runtime, api, due_reminders):
     tick(runtime)  # every timer claimed and its job queued
     with runtime.session() as s:
@@ -160,13 +160,6 @@ def test_flushed_redis_while_reminders_are_due_and_queued(runtime, api, due_remi
     assert_each_reminded_once_never_early(runtime, api, due_reminders)
 
 
-@pytest.mark.xfail(
-    reason="KNOWN REGRESSION (issue 11, 2026-12-03): since the new send path landed, a member "
-    "can get one reminder twice when Redis is flushed or a worker is killed while two burst "
-    "workers drain 1,000 rows; reproduced on PostgreSQL, cause not yet found (see "
-    "docs/KNOWN_ISSUES.md). Kept running so the fix shows as XPASS.",
-    strict=False,
-)
 def test_worker_killed_mid_batch_then_a_new_worker_finishes(runtime, api, due_reminders):
     api.delay = 0.03  # long enough to be sure the kill lands while a send is in flight
     env = worker_env(runtime, api.url)
