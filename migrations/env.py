@@ -6,6 +6,7 @@ from alembic import context
 
 import smsapp.models  # noqa: F401  (complete metadata)
 from smsapp.db import Base, make_engine
+from smsapp.migrate import foreign_keys_deferred
 
 config = context.config
 
@@ -26,7 +27,7 @@ def run_migrations() -> None:
         _run(connection)
         return
     engine = make_engine(_url())
-    with engine.connect() as conn:
+    with engine.connect() as conn, foreign_keys_deferred(conn):  # see smsapp/migrate.py
         _run(conn)
     engine.dispose()
 

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
-from sqlalchemy import BigInteger, Integer, MetaData, String, create_engine, event, insert
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Integer,
+    MetaData,
+    String,
+    create_engine,
+    event,
+    insert,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -35,6 +46,13 @@ class Base(DeclarativeBase):
         str40: String(40),
         str120: String(120),
     }
+
+
+def one_of(column: str, values: Iterable[StrEnum]) -> CheckConstraint:
+    """A CHECK that `column` holds one of the enum's values (NULL passes, as in SQL),
+    named ck_<table>_<column>; migration 0013 adds the same constraints."""
+    allowed = ", ".join(f"'{value.value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=column)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

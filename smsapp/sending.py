@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.clock import SystemClock
 from smsapp.models import OutboxMessage
+from smsapp.models.messages import OutboxStatus, Priority
 from smsapp.runtime import Runtime
 from smsapp.services.core import delivery, pacing
 from smsapp.services.core.numbers import rate_for
@@ -53,7 +54,7 @@ def deliver(runtime: Runtime, outbox_ids: Sequence[int]) -> list[str | None]:
     with runtime.session() as session:
         rows = session.execute(
             select(OutboxMessage.id, OutboxMessage.sender, OutboxMessage.priority).where(
-                OutboxMessage.id.in_(list(outbox_ids)), OutboxMessage.status == "queued"
+                OutboxMessage.id.in_(list(outbox_ids)), OutboxMessage.status == OutboxStatus.QUEUED
             )
         ).all()
         loaded = session.scalars(
@@ -67,7 +68,7 @@ def deliver(runtime: Runtime, outbox_ids: Sequence[int]) -> list[str | None]:
     for sender, rate in rates.items():
         if rate <= 0:
             continue
-        urgent = [r.id for r in rows if r.sender == sender and r.priority == "urgent"]
+        urgent = [r.id for r in rows if r.sender == sender and r.priority == Priority.URGENT]
         urgent = [i for i in urgent if i not in sandbox]
         if urgent:
             send_urgent(runtime, sender, rate, urgent)
@@ -193,12 +194,12 @@ def _send_pass(
     if not claimed:
         return not plan or plan[0][1] <= runtime.now()
     slots = dict(plan)
-    claimed.sort(key=lambda c: (c.priority != "urgent", slots.get(c.id, now), c.id))
+    claimed.sort(key=lambda c: (c.priority != Priority.URGENT, slots.get(c.id, now), c.id))
     outcomes: list[delivery.Outcome] = []
     sent_all = True
     for index, one in enumerate(claimed):
         wait_until(runtime, slots.get(one.id, runtime.now()))
-        urgent = one.priority == "urgent"
+        urgent = one.priority == Priority.URGENT
         at = None if one.sandboxed else _take_wire(runtime, address, rate, one.body, urgent)
         if at is None and not one.sandboxed:  # a manual clock: the wire is busy until later
             _release(runtime, [c.id for c in claimed[index:]])

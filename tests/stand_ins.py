@@ -85,7 +85,9 @@ class TwilioStandIn:
         if self.throttle_next > 0:
             self.throttle_next -= 1
             return _error(429, 20429, "Too Many Requests")
-        form = request.form
+        return self._accept_message(request.form)
+
+    def _accept_message(self, form: Any) -> Response:
         problem = _validate(form)
         if problem is not None:
             self.rejected.append({"form": dict(form), "problem": problem})
@@ -167,13 +169,9 @@ def _validate(form: Any) -> tuple[int, str] | None:
 
 
 def _validate_call(form: Any) -> tuple[int, str] | None:
-    for name in ("To", "From"):
-        if not form.get(name):
-            return 21201 if name == "To" else 21213, f"No '{name}' number is specified."
-    if not E164.match(form["To"]):
-        return 21217, "Phone number is not a valid phone number."
-    if not E164.match(form["From"]):
-        return 21212, "The 'From' number is not a valid phone number."
+    problem = _validate_call_numbers(form)
+    if problem is not None:
+        return problem
     given = [n for n in ("Url", "Twiml", "ApplicationSid") if form.get(n)]
     if len(given) != 1:
         return 21205, "Exactly one of 'Url', 'Twiml' or 'ApplicationSid' is required."
@@ -189,6 +187,17 @@ def _validate_call(form: Any) -> tuple[int, str] | None:
     timeout = form.get("Timeout")
     if timeout is not None and not (timeout.isdigit() and 1 <= int(timeout) <= 600):
         return 21216, "'Timeout' must be 1-600 seconds."
+    return None
+
+
+def _validate_call_numbers(form: Any) -> tuple[int, str] | None:
+    for name in ("To", "From"):
+        if not form.get(name):
+            return 21201 if name == "To" else 21213, f"No '{name}' number is specified."
+    if not E164.match(form["To"]):
+        return 21217, "Phone number is not a valid phone number."
+    if not E164.match(form["From"]):
+        return 21212, "The 'From' number is not a valid phone number."
     return None
 
 

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from smsapp import commands
 from smsapp.models import User
+from smsapp.models.escalations import LevelTarget
+from smsapp.models.users import Role
 from smsapp.services.domain import groups, organisations
 from smsapp.services.domain.escalation.policy import LevelSpec
 
@@ -85,11 +87,11 @@ def _level(
         "repeats": args.repeats,
     }
     if target in ("facilitators", "group_facilitators"):
-        return LevelSpec("group_facilitators", **timing)
+        return LevelSpec(LevelTarget.GROUP_FACILITATORS, **timing)
     if target in ("on-call", "on_call"):
-        return LevelSpec("on_call", **timing)
+        return LevelSpec(LevelTarget.ON_CALL, **timing)
     if target == "person" and email:
-        return LevelSpec("user", _user_id(session, organisation_id, email), **timing)
+        return LevelSpec(LevelTarget.USER, _user_id(session, organisation_id, email), **timing)
     raise ValueError(f'--level: {text!r}: write "facilitators", "on-call" or "person=EMAIL"')
 
 
@@ -112,7 +114,7 @@ def _facilitator_id(session: Session, organisation_id: int, email: str) -> int:
     )
     if user is None:
         raise groups.GroupError(f"no account {email.strip()!r} in this organisation", "facilitator")
-    if user.role != "facilitator":
+    if user.role != Role.FACILITATOR:
         raise groups.GroupError(f"{email.strip()} is not a facilitator", "facilitator")
     return user.id
 

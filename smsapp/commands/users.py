@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from smsapp import commands
 from smsapp.models import Organisation, User
-from smsapp.models.users import ROLES
+from smsapp.models.users import Role
 from smsapp.runtime import Runtime
 from smsapp.services.domain import staff
 
@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser("users", help="console accounts")
     sub = parser.add_subparsers(dest="users_command", required=True)
     create = sub.add_parser("create", help="make an account (and the organisation, if new)")
-    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True)
     create.add_argument("--organisation", required=True, help="organisation name")

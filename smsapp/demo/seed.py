@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from smsapp.accounts import hash_password
 from smsapp.config import Settings
 from smsapp.models import Group, MeetingSeries, Member, Organisation, SendingNumber, User
+from smsapp.models.escalations import LevelTarget
+from smsapp.models.members import MemberStatus
 from smsapp.sandbox import simulator
 from smsapp.services.core import consent, directory
 from smsapp.services.domain import oncall
@@ -97,8 +99,10 @@ def seed(session: Session, settings: Settings, now: datetime) -> Demo:
                 LevelSpec(
                     "group_facilitators", urgent_timeout_minutes=5, normal_timeout_minutes=60
                 ),
-                LevelSpec("user", coordinator.id, urgent_timeout_minutes=5),
-                LevelSpec("on_call", urgent_timeout_minutes=10, normal_timeout_minutes=120),
+                LevelSpec(LevelTarget.USER, coordinator.id, urgent_timeout_minutes=5),
+                LevelSpec(
+                    LevelTarget.ON_CALL, urgent_timeout_minutes=10, normal_timeout_minutes=120
+                ),
             ],
             now,
         )
@@ -182,7 +186,7 @@ def _member(
         name=name,
         language=language,
         tz=group.tz,
-        status="pending",
+        status=MemberStatus.PENDING,
         created_at=now,
         updated_at=now,
     )

@@ -281,6 +281,15 @@ class _Run:
 
 
 def _to_action(spec: object, captured: Mapping[str, object]) -> act.Action:
+    if isinstance(spec, RecordMoodSpec | AddNoteSpec | SaveNameSpec):
+        return _action_from_answer(spec, captured)
+    return _fixed_action(spec)
+
+
+def _action_from_answer(
+    spec: RecordMoodSpec | AddNoteSpec | SaveNameSpec, captured: Mapping[str, object]
+) -> act.Action:
+    """An action that carries what the route captured from the member's answer."""
     if isinstance(spec, RecordMoodSpec):
         score, note = captured.get("score"), captured.get("note")
         if not isinstance(score, int):
@@ -291,6 +300,14 @@ def _to_action(spec: object, captured: Mapping[str, object]) -> act.Action:
         if not isinstance(note, str):
             return act.FlowError("add_note without text from an any route")
         return act.AddNote(note)
+    name = captured.get("text")
+    if not isinstance(name, str):
+        return act.FlowError("save_name without text from an any or regex route")
+    return act.SaveName(name)
+
+
+def _fixed_action(spec: object) -> act.Action:
+    """An action the flow's YAML fixes entirely."""
     if isinstance(spec, RsvpSpec):
         return act.Rsvp(spec.answer)
     if isinstance(spec, EscalateSpec):
@@ -301,11 +318,6 @@ def _to_action(spec: object, captured: Mapping[str, object]) -> act.Action:
         return act.PauseMember()
     if isinstance(spec, StartFlowSpec):
         return act.StartFlow(spec.flow_id, spec.unless)
-    if isinstance(spec, SaveNameSpec):
-        name = captured.get("text")
-        if not isinstance(name, str):
-            return act.FlowError("save_name without text from an any or regex route")
-        return act.SaveName(name)
     if isinstance(spec, EnrollSpec):
         return act.Enroll()
     raise TypeError(f"unknown action {spec!r}")

@@ -21,12 +21,14 @@ from smsapp.jobs.queues import (
     queue,
 )
 from smsapp.models import OutboxMessage
+from smsapp.models.messages import OutboxStatus
+from smsapp.models.timers import TimerKind
 from smsapp.runtime import Runtime
 from smsapp.services.core import calls, delivery, timers
 from smsapp.services.domain.planning import planner as schedule_planner
 
 REENQUEUE_GRACE = timedelta(seconds=60)
-BATCHED_KINDS = ("checkin",)
+BATCHED_KINDS = (TimerKind.CHECKIN,)
 CHECKIN_CLAIM = 20_000  # check-in timers a tick may claim (jobs of queues.CHECKIN_BATCH)
 log = logging.getLogger(__name__)
 
@@ -115,7 +117,7 @@ def _sends_to_enqueue(session: Session, now: datetime, limit: int) -> list[tuple
         OutboxMessage.enqueued_at < now - REENQUEUE_GRACE,
     )
     stale_claim = (
-        (OutboxMessage.status == "claimed")
+        (OutboxMessage.status == OutboxStatus.CLAIMED)
         & (OutboxMessage.claimed_at < now - delivery.CLAIM_LEASE)
         & (OutboxMessage.enqueued_at < now - delivery.CLAIM_LEASE)
     )
@@ -123,7 +125,7 @@ def _sends_to_enqueue(session: Session, now: datetime, limit: int) -> list[tuple
         select(OutboxMessage.id, OutboxMessage.priority)
         .where(
             OutboxMessage.due_at <= now,
-            or_((OutboxMessage.status == "queued") & never_or_long_ago, stale_claim),
+            or_((OutboxMessage.status == OutboxStatus.QUEUED) & never_or_long_ago, stale_claim),
         )
         .order_by(OutboxMessage.due_at)
         .limit(limit)

@@ -8,18 +8,42 @@ webhooks what to say, and reports the call's final status.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smsapp.db import Base, BigId, intpk
+from smsapp.db import Base, BigId, intpk, one_of
 from smsapp.db_types import EncryptedText
 
-# alert: an escalation level that phones a responder (press 1 to take the case);
-# bridge: the "Call" button, which rings the facilitator and then connects the member.
-CALL_PURPOSES = ("alert", "bridge")
-# queued → claimed → placed (Twilio has it) → one of Twilio's final statuses.
-FINAL_CALL_STATUSES = ("completed", "busy", "no-answer", "failed", "canceled")
+
+class CallPurpose(StrEnum):
+    # An escalation level that phones a responder (press 1 to take the case).
+    ALERT = "alert"
+    # The "Call" button, which rings the facilitator and then connects the member.
+    BRIDGE = "bridge"
+
+
+class CallStatus(StrEnum):
+    """queued → claimed → placed (Twilio has it) → one of Twilio's final statuses."""
+
+    QUEUED = "queued"
+    CLAIMED = "claimed"
+    PLACED = "placed"
+    COMPLETED = "completed"
+    BUSY = "busy"
+    NO_ANSWER = "no-answer"
+    FAILED = "failed"
+    CANCELED = "canceled"  # Twilio's spelling
+
+
+FINAL_CALL_STATUSES = (
+    CallStatus.COMPLETED,
+    CallStatus.BUSY,
+    CallStatus.NO_ANSWER,
+    CallStatus.FAILED,
+    CallStatus.CANCELED,
+)
 
 
 class Call(Base):
@@ -27,6 +51,8 @@ class Call(Base):
     __table_args__ = (
         UniqueConstraint("idempotency_key"),
         Index("ix_calls_due", "status", "due_at"),
+        one_of("purpose", CallPurpose),
+        one_of("status", CallStatus),
     )
 
     id: Mapped[intpk]
@@ -43,7 +69,7 @@ class Call(Base):
     to_phone: Mapped[str | None] = mapped_column(EncryptedText())
     caller_id: Mapped[str] = mapped_column(String(64))  # the organisation's number
     step: Mapped[int | None] = mapped_column(Integer)  # alert: the escalation step it is part of
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[str] = mapped_column(String(16), default=CallStatus.QUEUED)
     outcome: Mapped[str | None] = mapped_column(String(20))  # acked, taken, connected, no_answer…
     twilio_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     error_code: Mapped[str | None] = mapped_column(String(12))

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smsapp.db import Base, BigId, intpk, str40, str120
+from smsapp.db import Base, BigId, intpk, one_of, str40, str120
+
+
+class MeetingChange(StrEnum):
+    """What an exception does to one meeting of a series."""
+
+    CANCELLED = "cancelled"
+    MOVED = "moved"  # to MeetingException.new_start
+
+
+class RsvpAnswer(StrEnum):
+    YES = "yes"
+    NO = "no"
+    LATER = "later"
 
 
 class MeetingSeries(Base):
@@ -26,20 +40,26 @@ class MeetingSeries(Base):
 
 class MeetingException(Base):
     __tablename__ = "meeting_exceptions"
-    __table_args__ = (UniqueConstraint("series_id", "original_start"),)
+    __table_args__ = (
+        UniqueConstraint("series_id", "original_start"),
+        one_of("kind", MeetingChange),
+    )
 
     id: Mapped[intpk]
     series_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("meeting_series.id", ondelete="CASCADE")
     )
     original_start: Mapped[datetime]
-    kind: Mapped[str40]  # cancelled | moved
+    kind: Mapped[str40]  # MeetingChange
     new_start: Mapped[datetime | None]
 
 
 class Rsvp(Base):
     __tablename__ = "rsvps"
-    __table_args__ = (UniqueConstraint("member_id", "series_id", "occurrence_start"),)
+    __table_args__ = (
+        UniqueConstraint("member_id", "series_id", "occurrence_start"),
+        one_of("answer", RsvpAnswer),
+    )
 
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(BigId, ForeignKey("members.id", ondelete="CASCADE"))
@@ -47,5 +67,5 @@ class Rsvp(Base):
         BigId, ForeignKey("meeting_series.id", ondelete="CASCADE")
     )
     occurrence_start: Mapped[datetime]  # the original start in UTC
-    answer: Mapped[str] = mapped_column(String(8))  # yes | no | later
+    answer: Mapped[str] = mapped_column(String(8))  # RsvpAnswer
     at: Mapped[datetime]

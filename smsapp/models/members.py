@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from smsapp.db import Base, BigId, intpk, str40
+from smsapp.db import Base, BigId, intpk, one_of, str40
 from smsapp.db_types import EncryptedText
 from smsapp.models.organisations import Group, Organisation
 
-# awaiting_approval: joined by text a group whose coordinator approves new members.
-MEMBER_STATUSES = ("pending", "awaiting_approval", "active", "paused", "opted_out", "erased")
+
+class MemberStatus(StrEnum):
+    PENDING = "pending"  # invited, not yet opted in
+    # Joined by text a group whose coordinator approves new members.
+    AWAITING_APPROVAL = "awaiting_approval"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    OPTED_OUT = "opted_out"
+    ERASED = "erased"
+
+
+# Never texted again unasked: the member said STOP, or their data was erased.
+UNREACHABLE = (MemberStatus.OPTED_OUT, MemberStatus.ERASED)
 
 
 class Member(Base):
     __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("organisation_id", "phone_hash"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "phone_hash"),
+        one_of("status", MemberStatus),
+    )
 
     id: Mapped[intpk]
     organisation_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisations.id"), index=True)
@@ -28,7 +43,7 @@ class Member(Base):
     name: Mapped[str | None] = mapped_column(EncryptedText())
     language: Mapped[str] = mapped_column(String(8), default="en")
     tz: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str40] = mapped_column(default="pending")
+    status: Mapped[str40] = mapped_column(default=MemberStatus.PENDING)
     checkin_time: Mapped[time | None] = mapped_column(Time)
     automation_paused: Mapped[bool] = mapped_column(default=False)  # open crisis case
     created_at: Mapped[datetime]
@@ -43,4 +58,4 @@ class Member(Base):
 
     @property
     def receives_scheduled(self) -> bool:
-        return self.status == "active" and not self.automation_paused
+        return self.status == MemberStatus.ACTIVE and not self.automation_paused

@@ -3,15 +3,49 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smsapp.db import Base, BigId, intpk, str40
+from smsapp.db import Base, BigId, intpk, one_of, str40
 from smsapp.db_types import EncryptedText
 
-PRIORITIES = ("urgent", "default", "bulk")
-OUTBOX_STATUSES = ("queued", "claimed", "sent", "failed", "cancelled", "inline")
+
+class Priority(StrEnum):
+    """Which send queue an outbound text waits in (urgent texts also jump pacing)."""
+
+    URGENT = "urgent"
+    DEFAULT = "default"
+    BULK = "bulk"
+
+
+class OutboxStatus(StrEnum):
+    """queued → claimed (a send job has it) → sent or failed; or cancelled before it went.
+    inline: an answer given in the webhook's TwiML, logged and never sent again."""
+
+    QUEUED = "queued"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    INLINE = "inline"
+
+
+# Not finished with: a send job may still take (or has) the text.
+UNFINISHED = (OutboxStatus.QUEUED, OutboxStatus.CLAIMED)
+
+
+class OutboxKind(StrEnum):
+    """What a text is for (its default priority: services/core/outbox.py)."""
+
+    REPLY = "reply"
+    SCHEDULED = "scheduled"  # a flow's texts: held while the member's automation is paused
+    ESCALATION = "escalation"
+    CRISIS = "crisis"
+    SYSTEM = "system"
+    RELAY = "relay"  # a case's conversation
+    ANNOUNCEMENT = "announcement"
 
 
 class InboundMessage(Base):
@@ -41,6 +75,9 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("idempotency_key"),
         Index("ix_outbox_due", "status", "due_at"),
+        one_of("kind", OutboxKind),
+        one_of("priority", Priority),
+        one_of("status", OutboxStatus),
     )
 
     id: Mapped[intpk]
@@ -56,9 +93,9 @@ class OutboxMessage(Base):
     # per sender. None: the installation's TWILIO_FROM_NUMBER / Messaging Service.
     sender: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[str | None] = mapped_column(EncryptedText())
-    kind: Mapped[str40]  # reply | scheduled | escalation | crisis | system
-    priority: Mapped[str] = mapped_column(String(10), default="default")
-    status: Mapped[str] = mapped_column(String(12), default="queued")
+    kind: Mapped[str40]  # OutboxKind
+    priority: Mapped[str] = mapped_column(String(10), default=Priority.DEFAULT)
+    status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.QUEUED)
     due_at: Mapped[datetime]
     # The send time reserved for this text by its sender's pacing (services/core/pacing.py):
     # set once, kept, and never moved behind texts that came after it.

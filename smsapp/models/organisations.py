@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from enum import StrEnum
 
 from sqlalchemy import Float, ForeignKey, Integer, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from smsapp.db import Base, BigId, intpk, str40, str120
+from smsapp.db import Base, BigId, intpk, one_of, str40, str120
 
 
 class Organisation(Base):
@@ -42,7 +43,11 @@ class Organisation(Base):
     )
 
 
-NUMBER_KINDS = ("long_code", "toll_free", "short_code", "messaging_service")
+class NumberKind(StrEnum):
+    LONG_CODE = "long_code"
+    TOLL_FREE = "toll_free"
+    SHORT_CODE = "short_code"
+    MESSAGING_SERVICE = "messaging_service"  # a Twilio Messaging Service SID ("MG…")
 
 
 class SendingNumber(Base):
@@ -50,7 +55,7 @@ class SendingNumber(Base):
     the organisation's texts go from it. An inbound text's `To` picks the organisation."""
 
     __tablename__ = "sending_numbers"
-    __table_args__ = (UniqueConstraint("address"),)
+    __table_args__ = (UniqueConstraint("address"), one_of("kind", NumberKind))
 
     id: Mapped[intpk]
     organisation_id: Mapped[int] = mapped_column(
@@ -58,7 +63,7 @@ class SendingNumber(Base):
     )
     # E.164 ("+15005550006"), a short code ("12345") or a Messaging Service SID ("MG…").
     address: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(20), default="long_code")
+    kind: Mapped[str] = mapped_column(String(20), default=NumberKind.LONG_CODE)
     # Message segments per second; None means SMSAPP_SEND_RATE.
     rate: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime]

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from smsapp.db import Base, BigId, intpk, str40, str120
+from smsapp.db import Base, BigId, intpk, one_of, str40, str120
 from smsapp.db_types import EncryptedText
 from smsapp.models.organisations import Group
 
-ROLES = ("coordinator", "facilitator")
+
+class Role(StrEnum):
+    COORDINATOR = "coordinator"
+    FACILITATOR = "facilitator"
+
+
+class LinkPurpose(StrEnum):
+    """What a one-time account link is for."""
+
+    INVITE = "invite"
+    RESET = "reset"
+
 
 group_facilitators = Table(
     "group_facilitators",
@@ -23,7 +35,7 @@ group_facilitators = Table(
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("email"),)
+    __table_args__ = (UniqueConstraint("email"), one_of("role", Role))
 
     id: Mapped[intpk]
     organisation_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisations.id"), index=True)
@@ -43,7 +55,7 @@ class User(Base):
 
     @property
     def is_coordinator(self) -> bool:
-        return self.role == "coordinator"
+        return self.role == Role.COORDINATOR
 
 
 class LoginSession(Base):
@@ -67,12 +79,13 @@ class AccountLink(Base):
     deactivating the account spends it."""
 
     __tablename__ = "account_links"
+    __table_args__ = (one_of("purpose", LinkPurpose),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
     user_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    purpose: Mapped[str40]  # "invite" or "reset"
+    purpose: Mapped[str40]  # LinkPurpose
     created_by: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -19,6 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, InboundMessage, Member, Organisation, OutboxMessage, Timer, User
+from smsapp.models.escalations import LevelTarget
+from smsapp.models.members import MemberStatus
+from smsapp.models.messages import OutboxStatus
+from smsapp.models.timers import TimerKind, TimerStatus
+from smsapp.models.users import Role
 from smsapp.phones import mask_phone
 from smsapp.receive import receive_sms
 from smsapp.runtime import Runtime
@@ -29,7 +34,7 @@ from smsapp.services.domain.schedule.localtime import format_local
 
 # 555-0100..0199 are fictional in every North American area code: never a real phone.
 FAKE_AREA_CODES = ("212", "312", "415", "617", "303", "206", "512", "702", "808", "907")
-SHOWN_STATUSES = ("sent", "claimed", "failed")
+SHOWN_STATUSES = (OutboxStatus.SENT, OutboxStatus.CLAIMED, OutboxStatus.FAILED)
 TYPING_TIME = timedelta(milliseconds=1)
 KIND_LABELS = {
     "checkin": "Check-in",
@@ -160,7 +165,7 @@ def ensure_sandbox(
         organisation_id=org.id,
         email=f"sandbox-facilitator-{group.id}@sandbox.invalid",
         name=facilitator_name,
-        role="facilitator",
+        role=Role.FACILITATOR,
         password_hash="",  # a simulated phone, never a login
         sandbox=True,
         created_at=now,
@@ -172,14 +177,19 @@ def ensure_sandbox(
         group_id=group.id,
         name=member_name,
         tz=group.tz,
-        status="pending",
+        status=MemberStatus.PENDING,
         created_at=now,
         updated_at=now,
     )
     directory.set_member_phone(member, _free_number(session, taken))
     session.add_all([user, member])
     session.flush()
-    set_policy(session, group, [LevelSpec("group_facilitators"), LevelSpec("user", user.id)], now)
+    set_policy(
+        session,
+        group,
+        [LevelSpec(LevelTarget.GROUP_FACILITATORS), LevelSpec(LevelTarget.USER, user.id)],
+        now,
+    )
     _weekly_meeting(session, group, now)
     if active:
         consent.record_opt_in(
@@ -292,14 +302,14 @@ def scheduled(session: Session, sandbox: Sandbox, limit: int = 5) -> list[NextEv
     where = timeline.scope(session, sandbox.group_id)
     rows = session.scalars(
         select(Timer)
-        .where(Timer.status == "pending", where.timers())
+        .where(Timer.status == TimerStatus.PENDING, where.timers())
         .order_by(Timer.due_at)
         .limit(limit)
     ).all()
     events = [_event(session, sandbox, timer) for timer in rows]
     held = session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.status == "queued", where.sends())
+        .where(OutboxMessage.status == OutboxStatus.QUEUED, where.sends())
         .order_by(OutboxMessage.due_at)
         .limit(limit)
     ).all()
@@ -325,14 +335,14 @@ def _rule(session: Session, sandbox: Sandbox, kind: str) -> str:
     group = session.get(Group, sandbox.group_id)
     if group is None:
         return ""
-    if kind == "checkin" and group.checkin_time is not None:
+    if kind == TimerKind.CHECKIN and group.checkin_time is not None:
         days = "daily" if len(group.checkin_days) == 7 else f"days {group.checkin_days}"
         return f"check-ins {days} at {group.checkin_time:%H:%M}"
-    if kind in ("reminder", "meeting_notice"):
+    if kind in (TimerKind.REMINDER, TimerKind.MEETING_NOTICE):
         return "weekly meeting, reminders 24 h and 2 h before"
-    if kind == "escalation_step":
+    if kind == TimerKind.ESCALATION_STEP:
         return "escalation policy: next level if nobody replies ACK"
-    if kind == "wait_timeout":
+    if kind == TimerKind.WAIT_TIMEOUT:
         return "the flow's wait timeout"
     return ""
 

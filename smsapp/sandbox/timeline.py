@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from smsapp.jobs.send import deliver
 from smsapp.jobs.timers import run_timer
 from smsapp.models import Case, Member, OutboxMessage, Timer, group_facilitators
+from smsapp.models.messages import OutboxStatus
+from smsapp.models.timers import TimerStatus
 from smsapp.runtime import Runtime
 from smsapp.sandbox.clock import SandboxClock
 from smsapp.services.domain.planning.member_plan import plan_member
@@ -77,13 +79,13 @@ def next_event_at(runtime: Runtime, group_id: int) -> datetime | None:
         where = scope(session, group_id)
         timer = session.scalar(
             select(Timer.due_at)
-            .where(Timer.status == "pending", where.timers())
+            .where(Timer.status == TimerStatus.PENDING, where.timers())
             .order_by(Timer.due_at)
             .limit(1)
         )
         send = session.scalar(
             select(OutboxMessage.due_at)
-            .where(OutboxMessage.status == "queued", where.sends())
+            .where(OutboxMessage.status == OutboxStatus.QUEUED, where.sends())
             .order_by(OutboxMessage.due_at)
             .limit(1)
         )
@@ -162,13 +164,17 @@ def _claim(sandbox: Runtime, group_id: int) -> tuple[list[int], list[int]]:
         where = scope(session, group_id)
         due = session.scalars(
             select(Timer.id)
-            .where(Timer.status == "pending", Timer.due_at <= now, where.timers())
+            .where(Timer.status == TimerStatus.PENDING, Timer.due_at <= now, where.timers())
             .order_by(Timer.due_at, Timer.id)
         ).all()
         claimed = [timer_id for timer_id in due if _claim_timer(session, timer_id, now)]
         sends = session.scalars(
             select(OutboxMessage.id)
-            .where(OutboxMessage.status == "queued", OutboxMessage.due_at <= now, where.sends())
+            .where(
+                OutboxMessage.status == OutboxStatus.QUEUED,
+                OutboxMessage.due_at <= now,
+                where.sends(),
+            )
             .order_by(OutboxMessage.due_at, OutboxMessage.id)
         ).all()
         session.commit()
@@ -179,8 +185,8 @@ def _claim_timer(session: Session, timer_id: int, now: datetime) -> bool:
     """Claim like the tick does, so a real tick that sees the row too cannot run it twice."""
     result = session.execute(
         update(Timer)
-        .where(Timer.id == timer_id, Timer.status == "pending")
-        .values(status="claimed", claimed_at=now)
+        .where(Timer.id == timer_id, Timer.status == TimerStatus.PENDING)
+        .values(status=TimerStatus.CLAIMED, claimed_at=now)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 

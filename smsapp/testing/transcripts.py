@@ -62,6 +62,11 @@ from smsapp.flows.schema import parse_duration
 from smsapp.jobs.drain import drain
 from smsapp.migrate import upgrade
 from smsapp.models import Group, Member, MoodScore, OutboxMessage, Timer
+from smsapp.models.escalations import LevelTarget
+from smsapp.models.members import MemberStatus
+from smsapp.models.messages import OutboxStatus
+from smsapp.models.timers import TimerStatus
+from smsapp.models.users import Role
 from smsapp.receive import receive_sms
 from smsapp.runtime import Runtime
 from smsapp.services.conversation import conversations
@@ -287,12 +292,12 @@ class _Runner:
         with self.rt.session() as s:
             timer_at = s.scalar(
                 select(func.min(Timer.due_at)).where(
-                    Timer.status == "pending", Timer.due_at > now, Timer.due_at <= until
+                    Timer.status == TimerStatus.PENDING, Timer.due_at > now, Timer.due_at <= until
                 )
             )
             send_at = s.scalar(
                 select(func.min(OutboxMessage.due_at)).where(
-                    OutboxMessage.status == "queued",
+                    OutboxMessage.status == OutboxStatus.QUEUED,
                     OutboxMessage.due_at > now,
                     OutboxMessage.due_at <= until,
                 )
@@ -325,7 +330,7 @@ class _Runner:
             )  # fmt: skip
             org.program_name = "Peer Check-ins"
             user = staff.add_staff(
-                s, org, role="facilitator", email=f"facilitator-{self.code.lower()}@example.org",
+                s, org, role=Role.FACILITATOR, email=f"facilitator-{self.code.lower()}@example.org",
                 name="Alex Facilitator", password=None, phone=self.phones["facilitator"],
                 on_call=True, now=now,
             )  # fmt: skip
@@ -334,7 +339,12 @@ class _Runner:
             )
             group.checkin_days = ""  # no planned check-ins: the script starts flows itself
             group.checkin_time = time(19, 0)
-            set_policy(s, group, [LevelSpec("group_facilitators"), LevelSpec("on_call")], now)
+            set_policy(
+                s,
+                group,
+                [LevelSpec(LevelTarget.GROUP_FACILITATORS), LevelSpec(LevelTarget.ON_CALL)],
+                now,
+            )
             status = fields.get("status", "active")
             if status != "none":
                 self.member_id = self._add_member(s, group, fields, status, now).id
@@ -348,7 +358,7 @@ class _Runner:
             fields.get("language", "en"),
         )  # fmt: skip
         member = members.add_member(s, data, now)
-        if status == "active":
+        if status == MemberStatus.ACTIVE:
             consent.record_opt_in(
                 s, member, now, method="console", disclosure="transcript", version="t"
             )

@@ -43,7 +43,7 @@ def _seed(world: Any) -> dict[str, object]:
     with rt.session() as s:
         sam = s.get(Member, world.members["sam"].id)
         case = escalation.open_case(
-            s, member=sam, urgency="high", source="talk", reason="asked to talk", now=rt.now()
+            s, member=sam, urgency="normal", source="talk", reason="asked to talk", now=rt.now()
         )
         series = meetings.create_series(
             s,

@@ -18,7 +18,7 @@ def due_timers(runtime, clock, count: int) -> None:
     with runtime.session() as s:
         for i in range(count):
             timers.schedule(
-                s, key=f"test:{i}", kind="noop", due_at=clock.now() - timedelta(seconds=i),
+                s, key=f"test:{i}", kind="wait_timeout", due_at=clock.now() - timedelta(seconds=i),
                 now=clock.now(),
             )  # fmt: skip
         s.commit()

@@ -56,7 +56,7 @@ def test_a_write_makes_the_lookups_ask_the_database_again(runtime, world):
         _, member = directory.locate(s, ORG_NUMBER, PHONES["sam"])
         assert member is not None and standing.known(s, sam.id) is not None
         assert conversation.of_member(s, sam.id) is None  # known: nothing in conversation
-        case = escalation.open_case(s, member=member, urgency="normal", source="member",
+        case = escalation.open_case(s, member=member, urgency="normal", source="talk",
                                     reason="test", now=runtime.now())  # fmt: skip
         escalation.acknowledge(s, case, s.get_one(User, world.users["alice"].id), runtime.now())
         assert standing.known(s, sam.id) is None

@@ -39,6 +39,7 @@ from smsapp.flows import actions as act
 from smsapp.flows import engine
 from smsapp.flows.schema import FlowDefinition
 from smsapp.models import FlowSession, Group, Member, Organisation, Timer
+from smsapp.models.timers import TimerKind, TimerStatus
 from smsapp.services.conversation.render import context_of
 from smsapp.services.conversation.scheduled_fires import held_until, rearm
 from smsapp.services.core import flow_catalog, outbox, timers
@@ -132,8 +133,8 @@ def _claimed(session: Session, timer_ids: Sequence[int]) -> list[Timer]:
             select(Timer)
             .where(
                 Timer.id.in_(ids[start : start + CHUNK]),
-                Timer.status == "claimed",
-                Timer.kind == "checkin",
+                Timer.status == TimerStatus.CLAIMED,
+                Timer.kind == TimerKind.CHECKIN,
             )
             .order_by(Timer.id)
         )
@@ -243,7 +244,7 @@ def _insert_sessions(session: Session, now: datetime, starts: list[_Start]) -> N
             waits.append(
                 {
                     "key": f"wait:{fs_id}:{expires.isoformat()}",
-                    "kind": "wait_timeout",
+                    "kind": TimerKind.WAIT_TIMEOUT,
                     "due_at": expires,
                     "member_id": start.member.id,
                     "payload": {"flow_session_id": fs_id},

@@ -12,6 +12,7 @@ from smsapp.flows import actions as act
 from smsapp.flows import engine
 from smsapp.flows.schema import FlowDefinition
 from smsapp.models import FlowSession, Member
+from smsapp.models.timers import TimerKind
 from smsapp.services.conversation.render import render_context
 from smsapp.services.core import action_handlers, flow_catalog, timers
 from smsapp.services.core.action_handlers import ActionCall
@@ -140,7 +141,7 @@ def _apply(
         timers.schedule(
             session,
             key=f"wait:{fs.id}:{result.state.wait_expires_at.isoformat()}",
-            kind="wait_timeout",
+            kind=TimerKind.WAIT_TIMEOUT,
             due_at=result.state.wait_expires_at,
             now=now,
             member_id=member.id,

@@ -13,6 +13,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member, Organisation, User
+from smsapp.models.escalations import CaseSource, Urgency
+from smsapp.models.members import UNREACHABLE
 from smsapp.phones import region_of
 from smsapp.services.conversation import safety_check
 from smsapp.services.conversation.inbound_text import InboundText
@@ -52,7 +54,7 @@ def respond(
     if result.positive:
         reply = _crisis(session, phone, text, member, staff, org, now)
         return Screened(reply, crisis=True)
-    if member is None or member.status in ("opted_out", "erased"):
+    if member is None or member.status in UNREACHABLE:
         return Screened()
     if conversation.of_member(session, member.id) is not None:
         return Screened()  # a facilitator is texting with them: the person follows it up
@@ -124,8 +126,8 @@ def _escalate(
         case = escalation.open_case(
             session,
             member=member,
-            urgency="urgent",
-            source="crisis",
+            urgency=Urgency.URGENT,
+            source=CaseSource.CRISIS,
             reason=reason,
             now=now,
             organisation_id=org.id,
@@ -150,7 +152,7 @@ def _honour_stop(
     now: datetime,
 ) -> str:
     """'STOP … <crisis text>': the opt-out is honoured too, and confirmed once."""
-    if member.status in ("opted_out", "erased") or not text.leads_with_stop:
+    if member.status in UNREACHABLE or not text.leads_with_stop:
         return reply
     consent.opt_out(session, member, now, method="sms_keyword")
     program = org.program_name if org else "Peer check-ins"

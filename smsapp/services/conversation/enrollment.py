@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member
+from smsapp.models.members import MemberStatus
+from smsapp.models.messages import OutboxKind
 from smsapp.services.conversation import conversations
 from smsapp.services.conversation.inbound_text import InboundText
 from smsapp.services.core import directory, outbox
@@ -15,7 +17,6 @@ from smsapp.services.core.texts import text as translate
 from smsapp.services.domain.members import NO_INVITE_STATUSES, MemberError
 
 JOIN_WORDS = {"JOIN", "UNIRME", "UNIR"}
-AWAITING_APPROVAL = "awaiting_approval"
 
 
 def handle_join(
@@ -43,10 +44,14 @@ def handle_join(
     group = _group(session, organisation_id, code, sandbox_group_id) if code else None
     if group is None:
         return translate("unknown_group", language, code=code[:20] or "(none)")
-    staying = member is not None and member.group_id == group.id and member.status == "active"
+    staying = (
+        member is not None and member.group_id == group.id and member.status == MemberStatus.ACTIVE
+    )
     member = _pending_member(session, phone, member, group, language, now)
     if group.requires_approval and not staying:
-        member.status = AWAITING_APPROVAL  # a coordinator approves; then the invite goes
+        member.status = (
+            MemberStatus.AWAITING_APPROVAL
+        )  # a coordinator approves; then the invite goes
         return translate("join_awaiting_approval", language, group=group.name)
     texts = conversations.start_flow(session, member, "join", now)
     return "\n\n".join(texts)
@@ -74,8 +79,8 @@ def _pending_member(
 ) -> Member:
     if member is not None and member.organisation_id == group.organisation_id:
         member.group_id = group.id
-        if member.status != "active":
-            member.status = "pending"
+        if member.status != MemberStatus.ACTIVE:
+            member.status = MemberStatus.PENDING
         member.updated_at = now
         return member
     member = Member(
@@ -83,7 +88,7 @@ def _pending_member(
         group_id=group.id,
         language=language,
         tz=group.tz,
-        status="pending",
+        status=MemberStatus.PENDING,
         created_at=now,
         updated_at=now,
     )
@@ -106,7 +111,7 @@ def invite(session: Session, member: Member, now: datetime) -> int:
             session,
             to=member.phone or "",
             body=body,
-            kind="system",
+            kind=OutboxKind.SYSTEM,
             key=f"invite:{member.id}:{stamp}:{index}",
             now=now,
             organisation_id=member.organisation_id,
@@ -118,8 +123,8 @@ def invite(session: Session, member: Member, now: datetime) -> int:
 def approve_join(session: Session, member: Member, now: datetime) -> int:
     """A coordinator lets in someone who texted JOIN to a group that needs approval: they
     get the consent request now (nothing else until they reply YES)."""
-    if member.status != AWAITING_APPROVAL:
+    if member.status != MemberStatus.AWAITING_APPROVAL:
         raise MemberError("this person is not waiting for approval")
-    member.status = "pending"
+    member.status = MemberStatus.PENDING
     member.updated_at = now
     return invite(session, member, now)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, User
+from smsapp.models.escalations import CaseStatus
 from smsapp.services.conversation.inbound_text import InboundText
 from smsapp.services.domain import escalation
 from smsapp.services.domain.reach import notices
@@ -55,7 +56,7 @@ def _done(session: Session, user: User, rest: str, now: datetime) -> str:
     case = _named(session, user, number) if number else _newest(session, user, ("open", "acked"))
     if case is None:
         return NO_CASE
-    if case.status == "resolved":
+    if case.status == CaseStatus.RESOLVED:
         return f"Case {case.id} is already closed."
     if not note:
         return f"Please add a note: DONE {case.id} <what happened>."
@@ -93,6 +94,6 @@ def _newest(session: Session, user: User, statuses: tuple[str, ...]) -> Case | N
 
 def _already(session: Session, case: Case) -> str:
     taker = session.get(User, case.acked_by) if case.acked_by else None
-    if case.status == "acked" and taker is not None:
+    if case.status == CaseStatus.ACKED and taker is not None:
         return f"Case {case.id} was already taken by {taker.name.split(' ')[0]}."
     return f"Case {case.id} is already {'closed' if case.status == 'resolved' else case.status}."

@@ -9,6 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from smsapp.models import Member, Organisation, Timer
+from smsapp.models.escalations import CaseSource, Urgency
+from smsapp.models.members import MemberStatus
+from smsapp.models.timers import TimerKind
 from smsapp.services.conversation.inbound_text import YES_WORDS, InboundText
 from smsapp.services.core import timers
 from smsapp.services.core.texts import text as translate
@@ -54,7 +57,7 @@ def handle(session: Session, member: Member, text: InboundText, now: datetime) -
 
 
 def pause(session: Session, member: Member, now: datetime) -> None:
-    member.status = "paused"
+    member.status = MemberStatus.PAUSED
     member.updated_at = now
     flow_sessions.end_active(session, member.id)
 
@@ -76,7 +79,7 @@ def _pause(session: Session, member: Member, text: InboundText, now: datetime) -
         return _say("pause_bad", member.language)
     pause(session, member, now)
     # A new PAUSE replaces any earlier automatic resume: the latest request wins.
-    timers.cancel(session, Timer.member_id == member.id, Timer.kind == "auto_resume")
+    timers.cancel(session, Timer.member_id == member.id, Timer.kind == TimerKind.AUTO_RESUME)
     if not days:
         return translate("pause", member.language)
     from smsapp.services.domain.auto_resume import schedule_resume
@@ -96,9 +99,11 @@ def _mood(session: Session, member: Member, _text: InboundText, now: datetime) -
 
 
 def _resume(session: Session, member: Member, _text: InboundText, now: datetime) -> str | None:
-    if member.status != "paused":
-        return translate("resume", member.language) if member.status == "active" else None
-    member.status = "active"
+    if member.status != MemberStatus.PAUSED:
+        return (
+            translate("resume", member.language) if member.status == MemberStatus.ACTIVE else None
+        )
+    member.status = MemberStatus.ACTIVE
     member.updated_at = now
     from smsapp.services.domain.planning.member_plan import plan_member
 
@@ -108,7 +113,12 @@ def _resume(session: Session, member: Member, _text: InboundText, now: datetime)
 
 def _talk(session: Session, member: Member, _text: InboundText, now: datetime) -> str:
     escalation.open_case(
-        session, member=member, urgency="normal", source="talk", reason="asked to talk", now=now
+        session,
+        member=member,
+        urgency=Urgency.NORMAL,
+        source=CaseSource.TALK,
+        reason="asked to talk",
+        now=now,
     )
     reachable = escalation.has_reachable_responder(
         session, member.organisation_id, member.group_id, now
@@ -122,7 +132,7 @@ def _time(session: Session, member: Member, text: InboundText, now: datetime) ->
     except ValueError:
         return translate("time_bad", member.language)
     member.updated_at = now
-    timers.cancel(session, Timer.member_id == member.id, Timer.kind == "checkin")
+    timers.cancel(session, Timer.member_id == member.id, Timer.kind == TimerKind.CHECKIN)
     from smsapp.services.domain.planning.member_plan import plan_member
 
     plan_member(session, member, now)

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, Member, User
+from smsapp.models.escalations import CaseStatus
 from smsapp.services.conversation.inbound_text import InboundText
 from smsapp.services.domain import escalation
 from smsapp.services.domain.reach import conversation, notices, texts
@@ -64,8 +65,8 @@ def _to_case(session: Session, user: User, number: int, words: str, now: datetim
     case = session.get(Case, number)
     if case is None or not escalation.can_act_on(session, user, case):
         return Relayed(f"No open case {number} found.")
-    if case.acked_by != user.id or case.status == "resolved":
-        if case.status == "open" and case.acked_by is None:
+    if case.acked_by != user.id or case.status == CaseStatus.RESOLVED:
+        if case.status == CaseStatus.OPEN and case.acked_by is None:
             return Relayed(f"Case {number} is not taken yet: reply ACK {number} first.")
         return Relayed(f"Case {number} is not in a conversation of yours. Nothing was sent.")
     if not words:

@@ -16,6 +16,7 @@ from typing import NamedTuple, TypeGuard
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member, Organisation, User
+from smsapp.models.members import UNREACHABLE, MemberStatus
 from smsapp.services.conversation import (
     conversations,
     crisis,
@@ -127,7 +128,7 @@ def route(
     )
     sender = budgets.Sender(org.id, directory.phone_hash(phone), member is not None or bool(user))
     text = inbound_text.read(body, lexicon_extra=org.lexicon_extra, staff=user is not None)
-    was_opted_out = member is not None and member.status == "opted_out"
+    was_opted_out = member is not None and member.status == MemberStatus.OPTED_OUT
     screened = crisis.respond(session, phone, text, member, now, organisation=org, staff=user)
     outcome = Outcome(
         reply=screened.reply,
@@ -150,7 +151,7 @@ def route(
         outcome.reply = screened.reply
         if not budgets.allows(session, sender, budgets.CRISIS, now):
             # Resources went out minutes ago; a STOP in this text is still confirmed.
-            just_stopped = member is not None and member.status == "opted_out"
+            just_stopped = member is not None and member.status == MemberStatus.OPTED_OUT
             outcome.reply = (
                 _stop_confirmation(member, org) if just_stopped and not was_opted_out else None
             )
@@ -218,7 +219,7 @@ def _staff_commands(i: Inbound) -> Answer | None:
 def _member_conversation(i: Inbound) -> Answer | None:
     """A member's text while a facilitator is texting with them goes to that person."""
     member = i.member
-    if member is None or member.status == "erased" or _resubscribes(member, i.text):
+    if member is None or member.status == MemberStatus.ERASED or _resubscribes(member, i.text):
         return None
     to_facilitator = relay.from_member(i.session, member, i.text, i.now)
     return None if to_facilitator is None else Answer(to_facilitator.reply, RELAYED)
@@ -240,7 +241,7 @@ def _waiting_flow(i: Inbound) -> Answer | None:
 
 def _opted_out(i: Inbound) -> Answer | None:
     """An opted-out member gets nothing but compliance answers (YES opts back in)."""
-    if i.member is None or i.member.status != "opted_out":
+    if i.member is None or i.member.status != MemberStatus.OPTED_OUT:
         return None
     if i.text.is_yes:
         return Answer(_compliance(i.session, Compliance.START, i.member, i.now), budgets.COMPLIANCE)
@@ -255,7 +256,7 @@ def _join_code(i: Inbound) -> Answer | None:
 
 def _bare_score(i: Inbound) -> Answer | None:
     """A score with no check-in waiting starts one."""
-    if i.member is None or i.member.status != "active" or i.text.score is None:
+    if i.member is None or i.member.status != MemberStatus.ACTIVE or i.text.score is None:
         return None
     reply = conversations.member_checkin(i.session, i.member, i.text.body, i.now)
     return Answer(reply, budgets.FLOW)
@@ -283,12 +284,12 @@ PRECEDENCE: tuple[Step, ...] = (
 
 def _reachable(member: Member | None) -> TypeGuard[Member]:
     """A member commands and flows can answer: not opted out, not erased."""
-    return member is not None and member.status not in ("opted_out", "erased")
+    return member is not None and member.status not in UNREACHABLE
 
 
 def _resubscribes(member: Member, text: InboundText) -> bool:
     """YES from an opted-out member is their opt-in, not words for a facilitator."""
-    return member.status == "opted_out" and text.is_yes
+    return member.status == MemberStatus.OPTED_OUT and text.is_yes
 
 
 def _join(i: Inbound) -> str | None:
@@ -337,11 +338,11 @@ def _compliance(
     if member is None:
         return None if kind == "start" else None  # Twilio's own opt-out handling covers strangers
     if kind == "stop":
-        if member.status == "opted_out":
+        if member.status == MemberStatus.OPTED_OUT:
             return None  # exactly one confirmation
         consent.opt_out(session, member, now, method="sms_keyword")
         return translate("stop_confirm", language, program=program)
-    if member.status != "opted_out":
+    if member.status != MemberStatus.OPTED_OUT:
         return None
     consent.record_opt_in(
         session, member, now, method="sms_keyword", disclosure="START", version="resubscribe"

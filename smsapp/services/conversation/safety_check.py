@@ -17,6 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member, Organisation, Timer
+from smsapp.models.escalations import CaseSource, Urgency
+from smsapp.models.members import MemberStatus
+from smsapp.models.messages import OutboxKind
+from smsapp.models.timers import TimerKind, TimerStatus
 from smsapp.services.conversation.inbound_text import InboundText
 from smsapp.services.core import outbox, standing, timers
 from smsapp.services.core.crisis_resources import resources_text
@@ -24,7 +28,7 @@ from smsapp.services.core.texts import text as translate
 from smsapp.services.domain import escalation
 
 log = logging.getLogger(__name__)
-KIND = "safety_check"
+KIND = TimerKind.SAFETY_CHECK
 WAIT = timedelta(minutes=15)
 SAFE_ANSWERS = frozenset(
     {"SAFE", "IM SAFE", "I AM SAFE", "YES SAFE", "YES IM SAFE", "SAFE THANKS", "SAFE THANK YOU"}
@@ -86,7 +90,9 @@ def pending(session: Session, member_id: int) -> Timer | None:
         return None
     return session.scalar(
         select(Timer)
-        .where(Timer.member_id == member_id, Timer.kind == KIND, Timer.status == "pending")
+        .where(
+            Timer.member_id == member_id, Timer.kind == KIND, Timer.status == TimerStatus.PENDING
+        )
         .order_by(Timer.id.desc())
     )
 
@@ -125,14 +131,19 @@ def _worried(
 
 def _open_case(session: Session, member: Member, reason: str, now: datetime) -> None:
     escalation.open_case(
-        session, member=member, urgency="normal", source="safety_check", reason=reason, now=now
+        session,
+        member=member,
+        urgency=Urgency.NORMAL,
+        source=CaseSource.SAFETY_CHECK,
+        reason=reason,
+        now=now,
     )
     log.info("safety_check.case", extra={"member_id": member.id})
 
 
 def _note(timer: Timer, answer: str, now: datetime) -> None:
     timer.payload = {**timer.payload, "answer": answer, "answered_at": now.isoformat()}
-    timer.status = "done"
+    timer.status = TimerStatus.DONE
 
 
 def _with_resources(session: Session, org: Organisation | None, member: Member, name: str) -> str:
@@ -144,18 +155,18 @@ def _with_resources(session: Session, org: Organisation | None, member: Member, 
 def _no_answer(session: Session, timer: Timer, now: datetime) -> None:
     """15 minutes without an answer: a normal case, and the member is told so."""
     member = session.get(Member, timer.member_id) if timer.member_id else None
-    if member is None or member.status == "erased":
+    if member is None or member.status == MemberStatus.ERASED:
         return
     timer.payload = {**timer.payload, "answer": "none"}
     _open_case(session, member, "no answer to the safety check in 15 minutes", now)
-    if not member.phone or member.status == "opted_out":
+    if not member.phone or member.status == MemberStatus.OPTED_OUT:
         return
     org = session.get(Organisation, member.organisation_id)
     outbox.queue_message(
         session,
         to=member.phone,
         body=_with_resources(session, org, member, "safety_no_answer"),
-        kind="reply",
+        kind=OutboxKind.REPLY,
         key=f"{KIND}:{timer.id}:no_answer",
         now=now,
         organisation_id=member.organisation_id,

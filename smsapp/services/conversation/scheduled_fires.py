@@ -31,6 +31,8 @@ from sqlalchemy.orm import Session
 
 from smsapp.flows.engine import SessionState
 from smsapp.models import Group, MeetingSeries, Member, Timer
+from smsapp.models.messages import OutboxKind
+from smsapp.models.timers import TimerKind, TimerStatus
 from smsapp.services.conversation import conversations
 from smsapp.services.core import outbox, timers
 from smsapp.services.domain import calendar, flow_sessions
@@ -54,7 +56,7 @@ NOTICES = {
 }
 
 
-@timers.handles("reminder")
+@timers.handles(TimerKind.REMINDER)
 def fire_reminder(session: Session, timer: Timer, now: datetime) -> None:
     """Start the reminder flow for one meeting occurrence, unless it no longer applies."""
     member = _receiver(session, timer)
@@ -86,7 +88,7 @@ def fire_reminder(session: Session, timer: Timer, now: datetime) -> None:
     _queue(session, member, timer, texts, now)
 
 
-@timers.handles("checkin")
+@timers.handles(TimerKind.CHECKIN)
 def fire_checkin(session: Session, timer: Timer, now: datetime) -> None:
     """Start the check-in flow, then plan the member's next check-in."""
     member = _receiver(session, timer)
@@ -103,7 +105,7 @@ def fire_checkin(session: Session, timer: Timer, now: datetime) -> None:
     plan_member(session, member, now)
 
 
-@timers.handles("meeting_notice")
+@timers.handles(TimerKind.MEETING_NOTICE)
 def fire_meeting_notice(session: Session, timer: Timer, now: datetime) -> None:
     """Tell a member their meeting was cancelled or moved (a system text, not bulk)."""
     member = _receiver(session, timer)
@@ -117,7 +119,7 @@ def fire_meeting_notice(session: Session, timer: Timer, now: datetime) -> None:
         session,
         to=member.phone or "",
         body=notice_text(session, member, series, timer.payload),
-        kind="system",
+        kind=OutboxKind.SYSTEM,
         key=f"{timer.key}:0",
         now=now,
         organisation_id=member.organisation_id,
@@ -183,7 +185,7 @@ def held_until(state: SessionState, now: datetime) -> datetime | None:
 
 def rearm(timer: Timer, due: datetime, why: str) -> None:
     # timers.fire marks a still-"claimed" timer done; "pending" puts it back for the tick.
-    timer.status = "pending"
+    timer.status = TimerStatus.PENDING
     timer.due_at = due
     timer.claimed_at = None
     timer.reason = why[:200]

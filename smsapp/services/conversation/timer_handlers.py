@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from smsapp.models import FlowSession, Member, Timer
+from smsapp.models.timers import TimerKind
 from smsapp.services.conversation import conversations
 from smsapp.services.core import outbox, timers
 from smsapp.services.domain import checkins
@@ -14,7 +15,7 @@ from smsapp.services.domain.planning.member_plan import quiet_hours_for
 from smsapp.services.domain.schedule import shift_later
 
 
-@timers.handles("wait_timeout")
+@timers.handles(TimerKind.WAIT_TIMEOUT)
 def _wait_timeout(session: Session, timer: Timer, now: datetime) -> None:
     fs_id = int(timer.payload["flow_session_id"])
     fs = session.get(FlowSession, fs_id)

@@ -18,10 +18,12 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from smsapp.models import Call, SendingNumber
+from smsapp.models.calls import CallStatus
+from smsapp.models.organisations import NumberKind
 from smsapp.transport.base import TransportError
 
 # Numbers that can place calls (a short code or a Messaging Service cannot).
-VOICE_KINDS = ("long_code", "toll_free")
+VOICE_KINDS = (NumberKind.LONG_CODE, NumberKind.TOLL_FREE)
 CLAIM_LEASE = timedelta(minutes=2)
 REENQUEUE_GRACE = timedelta(seconds=30)
 MAX_ATTEMPTS = 3
@@ -85,7 +87,7 @@ def queue_call(
         to_phone=to,
         caller_id=caller_id,
         step=step,
-        status="queued",
+        status=CallStatus.QUEUED,
         due_at=now,
         created_at=now,
     )
@@ -103,11 +105,11 @@ def claim(session: Session, call_id: int, now: datetime) -> ClaimedCall | None:
             Call.id == call_id,
             Call.due_at <= now,
             or_(
-                Call.status == "queued",
-                (Call.status == "claimed") & (Call.claimed_at < now - CLAIM_LEASE),
+                Call.status == CallStatus.QUEUED,
+                (Call.status == CallStatus.CLAIMED) & (Call.claimed_at < now - CLAIM_LEASE),
             ),
         )
-        .values(status="claimed", claimed_at=now, attempts=Call.attempts + 1)
+        .values(status=CallStatus.CLAIMED, claimed_at=now, attempts=Call.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -115,15 +117,15 @@ def claim(session: Session, call_id: int, now: datetime) -> ClaimedCall | None:
     call = session.get(Call, call_id)
     assert call is not None
     session.refresh(call)
-    lost = before == "claimed"
+    lost = before == CallStatus.CLAIMED
     return ClaimedCall(call.id, call.to_phone or "", call.caller_id, call.idempotency_key, lost)
 
 
 def record_placed(session: Session, call_id: int, sid: str, now: datetime) -> None:
     session.execute(
         update(Call)
-        .where(Call.id == call_id, Call.status == "claimed")
-        .values(status="placed", twilio_sid=sid, placed_at=now)
+        .where(Call.id == call_id, Call.status == CallStatus.CLAIMED)
+        .values(status=CallStatus.PLACED, twilio_sid=sid, placed_at=now)
     )
 
 
@@ -137,11 +139,11 @@ def record_failure(
         return False
     call.error_code = error.code if error else None
     if error is None or error.permanent or call.attempts >= MAX_ATTEMPTS:
-        call.status = "failed"
+        call.status = CallStatus.FAILED
         call.outcome = "not_placed" if error else "lost"
         call.ended_at = now
         return True
-    call.status = "queued"
+    call.status = CallStatus.QUEUED
     call.claimed_at = None
     call.enqueued_at = None
     call.due_at = now + timedelta(seconds=error.retry_after or 10 * call.attempts)
@@ -156,9 +158,9 @@ def due_calls(session: Session, now: datetime, limit: int = 100) -> list[int]:
             .where(
                 Call.due_at <= now,
                 or_(
-                    (Call.status == "queued")
+                    (Call.status == CallStatus.QUEUED)
                     & or_(Call.enqueued_at.is_(None), Call.enqueued_at < now - REENQUEUE_GRACE),
-                    (Call.status == "claimed") & (Call.claimed_at < now - CLAIM_LEASE),
+                    (Call.status == CallStatus.CLAIMED) & (Call.claimed_at < now - CLAIM_LEASE),
                 ),
             )
             .order_by(Call.due_at)

@@ -8,19 +8,23 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from smsapp.models import ConsentRecord, FlowSession, Member, OutboxMessage, Timer
+from smsapp.models.consent import ConsentKind
+from smsapp.models.members import MemberStatus
+from smsapp.models.messages import OutboxKind, OutboxStatus
+from smsapp.models.timers import TimerStatus
 
 
 def record_opt_in(
     session: Session, member: Member, now: datetime, *, method: str, disclosure: str, version: str
 ) -> ConsentRecord:
     """The member said YES to the disclosure they were shown: they become active."""
-    member.status = "active"
+    member.status = MemberStatus.ACTIVE
     member.updated_at = now
     record = ConsentRecord(
         organisation_id=member.organisation_id,
         member_id=member.id,
         phone_hash=member.phone_hash,
-        kind="opt_in",
+        kind=ConsentKind.OPT_IN,
         method=method,
         disclosure_text=disclosure,
         disclosure_version=version,
@@ -34,14 +38,14 @@ def opt_out(
     session: Session, member: Member, now: datetime, *, method: str, confirm: bool = True
 ) -> None:
     """Stop everything for this member: sessions end, timers and queued texts are cancelled."""
-    member.status = "opted_out"
+    member.status = MemberStatus.OPTED_OUT
     member.updated_at = now
     session.add(
         ConsentRecord(
             organisation_id=member.organisation_id,
             member_id=member.id,
             phone_hash=member.phone_hash,
-            kind="opt_out",
+            kind=ConsentKind.OPT_OUT,
             method=method,
             at=now,
         )
@@ -58,15 +62,15 @@ def stop_automation(session: Session, member_id: int) -> None:
     )
     session.execute(
         update(Timer)
-        .where(Timer.member_id == member_id, Timer.status == "pending")
-        .values(status="cancelled")
+        .where(Timer.member_id == member_id, Timer.status == TimerStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED)
     )
     session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.member_id == member_id,
-            OutboxMessage.status == "queued",
-            OutboxMessage.kind != "crisis",
+            OutboxMessage.status == OutboxStatus.QUEUED,
+            OutboxMessage.kind != OutboxKind.CRISIS,
         )
-        .values(status="cancelled")
+        .values(status=OutboxStatus.CANCELLED)
     )

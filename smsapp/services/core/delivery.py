@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from smsapp.flows.segments import segment_info
 from smsapp.models import Case, Group, Member, OutboxMessage, User, group_facilitators
+from smsapp.models.members import UNREACHABLE, MemberStatus
+from smsapp.models.messages import OutboxKind, OutboxStatus
 from smsapp.transport.base import TransportError
 
 MAX_ATTEMPTS = 6
 CLAIM_LEASE = timedelta(seconds=15)
 STATUS_ORDER = {"queued": 0, "sending": 1, "sent": 2, "failed": 3, "undelivered": 3, "delivered": 4}
-SCHEDULED_KINDS = ("scheduled",)
+SCHEDULED_KINDS = (OutboxKind.SCHEDULED,)
 FAILED_STATUSES = ("failed", "undelivered")
 log = logging.getLogger(__name__)
 
@@ -95,16 +97,18 @@ def claim_many(
     if not outbox_ids:
         return []
     ids = list(outbox_ids)
-    claimable: ColumnElement[bool] = OutboxMessage.status == "queued"
+    claimable: ColumnElement[bool] = OutboxMessage.status == OutboxStatus.QUEUED
     before: dict[int, datetime | None] = {}
     if take_stale:
-        stale = (OutboxMessage.status == "claimed") & (OutboxMessage.claimed_at < now - CLAIM_LEASE)
+        stale = (OutboxMessage.status == OutboxStatus.CLAIMED) & (
+            OutboxMessage.claimed_at < now - CLAIM_LEASE
+        )
         claimable = or_(claimable, stale)
         before = {
             row.id: row.claimed_at
             for row in session.execute(
                 select(OutboxMessage.id, OutboxMessage.claimed_at).where(
-                    OutboxMessage.id.in_(ids), OutboxMessage.status == "claimed"
+                    OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.CLAIMED
                 )
             )
         }
@@ -117,7 +121,7 @@ def claim_many(
             or_(OutboxMessage.send_at.is_(None), OutboxMessage.send_at <= horizon),
             claimable,
         )
-        .values(status="claimed", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .values(status=OutboxStatus.CLAIMED, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .returning(OutboxMessage.id),
         execution_options={"synchronize_session": False},
     ).all()
@@ -134,7 +138,7 @@ def claim_many(
     found = []
     for row in rows:
         if not may_send(session, row):  # members are loaded: no round trip
-            row.status = "cancelled"
+            row.status = OutboxStatus.CANCELLED
             continue
         found.append(
             ClaimedSend(
@@ -153,7 +157,7 @@ def renew(session: Session, outbox_ids: Iterable[int], now: datetime) -> None:
     if ids:
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "claimed")
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.CLAIMED)
             .values(claimed_at=now)
         )
 
@@ -166,7 +170,7 @@ def still_held(session: Session, claimed: ClaimedSend, now: datetime) -> bool:
         update(OutboxMessage)
         .where(
             OutboxMessage.id == claimed.id,
-            OutboxMessage.status == "claimed",
+            OutboxMessage.status == OutboxStatus.CLAIMED,
             OutboxMessage.attempts == claimed.attempt,
         )
         .values(claimed_at=now)
@@ -181,7 +185,7 @@ def stale_claims(
 ) -> list[int]:
     """Rows claimed by a worker whose lease ran out: they may have reached the provider."""
     query = select(OutboxMessage.id).where(
-        OutboxMessage.status == "claimed", OutboxMessage.claimed_at < now - CLAIM_LEASE
+        OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.claimed_at < now - CLAIM_LEASE
     )
     if outbox_ids is not None:
         query = query.where(OutboxMessage.id.in_(list(outbox_ids)))
@@ -194,8 +198,10 @@ def release(session: Session, outbox_ids: Iterable[int]) -> None:
     if ids:
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "claimed")
-            .values(status="queued", claimed_at=None, attempts=OutboxMessage.attempts - 1)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.CLAIMED)
+            .values(
+                status=OutboxStatus.QUEUED, claimed_at=None, attempts=OutboxMessage.attempts - 1
+            )
         )
 
 
@@ -248,10 +254,14 @@ def _facilitates_only_sandboxes(session: Session, user_id: int) -> bool:
 
 def may_send(session: Session, row: OutboxMessage) -> bool:
     """Last check before the network: an opted-out or paused member gets no scheduled text."""
-    if row.member_id is None or row.kind in ("crisis", "reply", "system"):
+    if row.member_id is None or row.kind in (
+        OutboxKind.CRISIS,
+        OutboxKind.REPLY,
+        OutboxKind.SYSTEM,
+    ):
         return row.to_phone is not None
     member = session.get(Member, row.member_id)
-    if member is None or member.status in ("opted_out", "erased"):
+    if member is None or member.status in UNREACHABLE:
         return False
     return not (row.kind in SCHEDULED_KINDS and not member.receives_scheduled)
 
@@ -267,8 +277,8 @@ def record_outcomes(session: Session, outcomes: Sequence[Outcome], now: datetime
         session.execute(
             update(OutboxMessage),
             [
-                {"id": o.outbox_id, "status": "sent", "twilio_sid": o.sid, "sent_at": o.at or now,
-                 "delivery_status": "queued"}
+                {"id": o.outbox_id, "status": OutboxStatus.SENT, "twilio_sid": o.sid,
+                 "sent_at": o.at or now, "delivery_status": "queued"}
                 for o in sent
             ],
         )  # fmt: skip
@@ -288,13 +298,13 @@ def record_failure(
     if error.opted_out and row.member_id is not None:
         _opt_out_at_carrier(session, row.member_id, now)
     if error.permanent or row.attempts >= MAX_ATTEMPTS:
-        row.status = "failed"
+        row.status = OutboxStatus.FAILED
         log.warning("sms.failed", extra={"outbox_id": row.id, "error_code": error.code})
-        if row.case_id is not None and row.kind == "escalation":
+        if row.case_id is not None and row.kind == OutboxKind.ESCALATION:
             _escalation_outcome(session, row, "failed", now)
         return None
     wait = error.retry_after or min(2**row.attempts * 5, 600)
-    row.status = "queued"
+    row.status = OutboxStatus.QUEUED
     row.claimed_at = None
     row.due_at = now + timedelta(seconds=wait)
     row.send_at = None  # a retry takes a new slot when it comes due
@@ -309,7 +319,7 @@ def _opt_out_at_carrier(session: Session, member_id: int, now: datetime) -> None
     from smsapp.services.core.consent import opt_out
 
     member = session.get(Member, member_id)
-    if member is not None and member.status != "opted_out":
+    if member is not None and member.status != MemberStatus.OPTED_OUT:
         opt_out(session, member, now, method="carrier_21610", confirm=False)
 
 
@@ -330,7 +340,7 @@ def record_status(
     row.delivery_status = status
     if error_code:
         row.error_code = error_code
-    if changed and row.case_id is not None and row.kind == "escalation":
+    if changed and row.case_id is not None and row.kind == OutboxKind.ESCALATION:
         _escalation_outcome(session, row, status, now)
     return True
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from smsapp.flows.loader import load_builtin, parse_flow
 from smsapp.flows.schema import FlowDefinition
 from smsapp.models import FlowVersion, GroupFlow
+from smsapp.models.flows import FlowSource
 
 
 @lru_cache(maxsize=256)
@@ -29,15 +30,15 @@ def for_group(session: Session, group_id: int | None, flow_id: str) -> tuple[Flo
             .where(GroupFlow.group_id == group_id, GroupFlow.flow_id == flow_id)
         )
         if version is not None:
-            return _parsed(version.id, version.yaml_text), "org"
-    return load_builtin(flow_id), "builtin"
+            return _parsed(version.id, version.yaml_text), FlowSource.ORG
+    return load_builtin(flow_id), FlowSource.BUILTIN
 
 
 def for_session(
     session: Session, organisation_id: int, flow_id: str, version: int, source: str
 ) -> FlowDefinition:
     """The exact definition a running session started on, even after newer publishes."""
-    if source == "builtin":
+    if source == FlowSource.BUILTIN:
         flow = load_builtin(flow_id)
         if flow.version == version:
             return flow

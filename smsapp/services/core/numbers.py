@@ -7,9 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Organisation, SendingNumber
+from smsapp.models.organisations import NumberKind
 
 # Twilio's default throughput per sender, in message segments per second.
-DEFAULT_RATES = {"long_code": 1.0, "toll_free": 3.0, "short_code": 100.0}
+DEFAULT_RATES: dict[str, float] = {
+    NumberKind.LONG_CODE: 1.0,
+    NumberKind.TOLL_FREE: 3.0,
+    NumberKind.SHORT_CODE: 100.0,
+}
 
 
 def organisation_for_number(session: Session, address: str) -> Organisation | None:

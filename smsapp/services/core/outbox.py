@@ -17,15 +17,16 @@ from sqlalchemy.orm import Session
 
 from smsapp.db import insert_rows
 from smsapp.models import Member, OutboxMessage
+from smsapp.models.messages import OutboxKind, OutboxStatus, Priority
 from smsapp.services.core.numbers import sender_for
 
-KIND_PRIORITY = {
-    "crisis": "urgent",
-    "escalation": "urgent",
-    "relay": "urgent",  # a case's conversation: a person is waiting for a person
-    "reply": "default",
-    "system": "default",
-    "scheduled": "bulk",
+KIND_PRIORITY: dict[str, str] = {
+    OutboxKind.CRISIS: Priority.URGENT,
+    OutboxKind.ESCALATION: Priority.URGENT,
+    OutboxKind.RELAY: Priority.URGENT,  # a case's conversation: a person is waiting for a person
+    OutboxKind.REPLY: Priority.DEFAULT,
+    OutboxKind.SYSTEM: Priority.DEFAULT,
+    OutboxKind.SCHEDULED: Priority.BULK,
 }
 
 
@@ -59,7 +60,7 @@ def queue_message(
         body=body,
         kind=kind,
         priority=priority or KIND_PRIORITY[kind],
-        status="queued",
+        status=OutboxStatus.QUEUED,
         due_at=due_at or now,
         created_at=now,
     )
@@ -95,7 +96,7 @@ def queue_member_texts(
     *,
     key: str,
     now: datetime,
-    kind: str = "scheduled",
+    kind: str = OutboxKind.SCHEDULED,
     due_at: datetime | None = None,
 ) -> None:
     """Queue a flow's texts to a member, one row per text, keyed `key:0`, `key:1`, …"""
@@ -122,7 +123,7 @@ class NewText:
     body: str
     organisation_id: int | None
     member_id: int | None
-    kind: str = "scheduled"
+    kind: str = OutboxKind.SCHEDULED
     due_at: datetime | None = None
 
 
@@ -152,7 +153,7 @@ def queue_many(session: Session, texts: Sequence[NewText], now: datetime) -> int
                 "body": text.body,
                 "kind": text.kind,
                 "priority": KIND_PRIORITY[text.kind],
-                "status": "queued",
+                "status": OutboxStatus.QUEUED,
                 "due_at": due,
                 "enqueued_at": now if due <= now else None,
                 "created_at": now,
@@ -214,9 +215,9 @@ def record_inline_reply(
         to_phone=to,
         sender=sender or sender_for(session, organisation_id),
         body=body,
-        kind="reply",
-        priority="urgent",
-        status="inline",
+        kind=OutboxKind.REPLY,
+        priority=Priority.URGENT,
+        status=OutboxStatus.INLINE,
         due_at=now,
         sent_at=now,
         created_at=now,

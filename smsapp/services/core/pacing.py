@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from smsapp.models import Member, OutboxMessage
+from smsapp.models.messages import OutboxStatus, Priority
 
 RECENT = timedelta(hours=1)  # how far back "the group served longest ago" looks
 _NO_GROUP = -1
@@ -49,7 +50,7 @@ def due_reserved(session: Session, sender: str | None, until: datetime) -> list[
             select(OutboxMessage)
             .where(
                 of_sender(sender),
-                OutboxMessage.status == "queued",
+                OutboxMessage.status == OutboxStatus.QUEUED,
                 OutboxMessage.send_at.is_not(None),
                 OutboxMessage.send_at <= until,
             )
@@ -74,14 +75,14 @@ def next_in_line(
     longest ago first, each group's rows in the order they came due."""
     group = func.coalesce(Member.group_id, _NO_GROUP)
     place = func.row_number().over(
-        partition_by=(group, OutboxMessage.priority == "urgent"),
+        partition_by=(group, OutboxMessage.priority == Priority.URGENT),
         order_by=(OutboxMessage.due_at, OutboxMessage.id),
     )
     heads = (
         select(
             OutboxMessage.id.label("id"),
             OutboxMessage.due_at.label("due_at"),
-            (OutboxMessage.priority == "urgent").label("urgent"),
+            (OutboxMessage.priority == Priority.URGENT).label("urgent"),
             group.label("grp"),
             place.label("place"),
         )
@@ -123,7 +124,7 @@ def last_served(session: Session, sender: str | None, now: datetime) -> dict[int
 
 def senders_with_work(session: Session, now: datetime) -> list[tuple[str | None, bool]]:
     """Senders with a queued text that is due: (sender, whether a reserved time has come)."""
-    queued = OutboxMessage.status == "queued"
+    queued = OutboxMessage.status == OutboxStatus.QUEUED
     reserved = set(
         session.scalars(
             select(OutboxMessage.sender)
@@ -148,7 +149,7 @@ def reserve(session: Session, outbox_id: int, send_at: datetime) -> bool:
         .where(
             OutboxMessage.id == outbox_id,
             OutboxMessage.send_at.is_(None),
-            OutboxMessage.status == "queued",
+            OutboxMessage.status == OutboxStatus.QUEUED,
         )
         .values(send_at=send_at)
         .execution_options(synchronize_session=False)
@@ -166,7 +167,7 @@ def bodies(session: Session, ids: Sequence[int]) -> dict[int, str]:
 def _unreserved(sender: str | None, now: datetime) -> ColumnElement[bool]:
     return (
         of_sender(sender)
-        & (OutboxMessage.status == "queued")
+        & (OutboxMessage.status == OutboxStatus.QUEUED)
         & OutboxMessage.send_at.is_(None)
         & (OutboxMessage.due_at <= now)
     )

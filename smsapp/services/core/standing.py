@@ -19,15 +19,17 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from smsapp.models import Case, FlowSession, Member, Timer
+from smsapp.models.escalations import UNRESOLVED
+from smsapp.models.timers import TimerKind, TimerStatus
 
 _KEY = "smsapp.standing"
 # The lookups' own conditions (tests/services/test_standing.py keeps them equal).
-CASE_IN_CONVERSATION = ("open", "acked")
-SAFETY_CHECK = "safety_check"
+CASE_IN_CONVERSATION = UNRESOLVED
+SAFETY_CHECK = TimerKind.SAFETY_CHECK
 # A reminder or check-in held back behind a waiting question is stored with this reason
 # (conversation/scheduled_fires.py); the answer or the timeout releases it at once.
 HELD_REASON = "waiting for the member's reply to "
-HELD_KINDS = ("reminder", "checkin")
+HELD_KINDS = (TimerKind.REMINDER, TimerKind.CHECKIN)
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,9 @@ def columns() -> list[ScalarSelect[Any]]:
         _newest(Case.id, Case.member_id == Member.id, Case.status.in_(CASE_IN_CONVERSATION),
                 Case.acked_by.is_not(None)),
         _newest(Timer.id, Timer.member_id == Member.id, Timer.kind == SAFETY_CHECK,
-                Timer.status == "pending"),
+                Timer.status == TimerStatus.PENDING),
         _newest(FlowSession.id, FlowSession.member_id == Member.id, FlowSession.active.is_(True)),
-        _newest(Timer.id, Timer.member_id == Member.id, Timer.status == "pending",
+        _newest(Timer.id, Timer.member_id == Member.id, Timer.status == TimerStatus.PENDING,
                 Timer.kind.in_(HELD_KINDS), Timer.reason.startswith(HELD_REASON)),
     ]  # fmt: skip
 

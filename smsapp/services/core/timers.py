@@ -11,18 +11,19 @@ from sqlalchemy.orm import Session
 
 from smsapp.db import insert_rows, is_postgres
 from smsapp.models import Timer
+from smsapp.models.timers import TimerKind, TimerStatus
 
 Handler = Callable[[Session, Timer, datetime], None]
 _HANDLERS: dict[str, Handler] = {}
 CLAIM_LEASE = timedelta(minutes=5)
-KIND_QUEUE = {
-    "escalation_step": "urgent",
-    "wait_timeout": "default",
-    "safety_check": "default",
-    "meeting_notice": "default",
-    "reminder": "bulk",
-    "checkin": "bulk",
-    "announcement": "bulk",
+KIND_QUEUE: dict[str, str] = {
+    TimerKind.ESCALATION_STEP: "urgent",
+    TimerKind.WAIT_TIMEOUT: "default",
+    TimerKind.SAFETY_CHECK: "default",
+    TimerKind.MEETING_NOTICE: "default",
+    TimerKind.REMINDER: "bulk",
+    TimerKind.CHECKIN: "bulk",
+    TimerKind.ANNOUNCEMENT: "bulk",
 }
 
 
@@ -56,7 +57,7 @@ def schedule(
         member_id=member_id,
         payload=payload or {},
         reason=reason[:200],
-        status="pending",
+        status=TimerStatus.PENDING,
         created_at=now,
     )
     session.add(timer)
@@ -65,7 +66,9 @@ def schedule(
 
 def cancel(session: Session, *conditions: Any) -> None:
     session.execute(
-        update(Timer).where(Timer.status == "pending", *conditions).values(status="cancelled")
+        update(Timer)
+        .where(Timer.status == TimerStatus.PENDING, *conditions)
+        .values(status=TimerStatus.CANCELLED)
     )
 
 
@@ -83,8 +86,8 @@ def claim_due(
         select(Timer.id, Timer.kind)
         .where(
             or_(
-                (Timer.status == "pending") & (Timer.due_at <= now),
-                (Timer.status == "claimed") & (Timer.claimed_at < now - CLAIM_LEASE),
+                (Timer.status == TimerStatus.PENDING) & (Timer.due_at <= now),
+                (Timer.status == TimerStatus.CLAIMED) & (Timer.claimed_at < now - CLAIM_LEASE),
             )
         )
         .order_by(Timer.due_at, Timer.id)  # ids run group by group (the planner's order)
@@ -101,7 +104,7 @@ def claim_due(
         session.execute(
             update(Timer)
             .where(Timer.id.in_([r[0] for r in rows[start : start + 500]]))
-            .values(status="claimed", claimed_at=now)
+            .values(status=TimerStatus.CLAIMED, claimed_at=now)
         )
     return rows
 
@@ -109,13 +112,13 @@ def claim_due(
 def fire(session: Session, timer_id: int, now: datetime) -> bool:
     """Run one claimed timer's handler; False if it was not ours to run."""
     timer = session.get(Timer, timer_id)
-    if timer is None or timer.status != "claimed":
+    if timer is None or timer.status != TimerStatus.CLAIMED:
         return False
     handler = _HANDLERS.get(timer.kind)
     if handler is not None:
         handler(session, timer, now)
-    if timer.status == "claimed":  # a handler may have re-armed it
-        timer.status = "done"
+    if timer.status == TimerStatus.CLAIMED:  # a handler may have re-armed it
+        timer.status = TimerStatus.DONE
     return True
 
 
@@ -124,8 +127,10 @@ def mark_done(session: Session, timer_ids: list[int]) -> None:
     for start in range(0, len(timer_ids), 500):
         session.execute(
             update(Timer)
-            .where(Timer.id.in_(timer_ids[start : start + 500]), Timer.status == "claimed")
-            .values(status="done")
+            .where(
+                Timer.id.in_(timer_ids[start : start + 500]), Timer.status == TimerStatus.CLAIMED
+            )
+            .values(status=TimerStatus.DONE)
         )
 
 
@@ -134,13 +139,15 @@ def release(session: Session, timer_id: int, retry_at: datetime) -> None:
     session.execute(
         update(Timer)
         .where(Timer.id == timer_id)
-        .values(status="pending", due_at=retry_at, claimed_at=None)
+        .values(status=TimerStatus.PENDING, due_at=retry_at, claimed_at=None)
     )
 
 
 def next_due(session: Session, member_ids: list[int] | None = None) -> list[Timer]:
     """What is scheduled next (the sandbox shows it with its reason)."""
-    query = select(Timer).where(Timer.status == "pending").order_by(Timer.due_at).limit(10)
+    query = (
+        select(Timer).where(Timer.status == TimerStatus.PENDING).order_by(Timer.due_at).limit(10)
+    )
     if member_ids is not None:
         query = query.where(Timer.member_id.in_(member_ids))
     return list(session.scalars(query))
@@ -152,4 +159,4 @@ def add_many(session: Session, rows: list[dict[str, Any]]) -> None:
     Each row has the columns `schedule` sets: key, kind, due_at, member_id, payload, reason.
     """
     if rows:
-        insert_rows(session, Timer, [{"status": "pending", **row} for row in rows])
+        insert_rows(session, Timer, [{"status": TimerStatus.PENDING, **row} for row in rows])

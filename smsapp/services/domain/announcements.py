@@ -20,6 +20,9 @@ from sqlalchemy.orm import Session
 
 from smsapp.flows.segments import SegmentInfo, segment_info
 from smsapp.models import Announcement, AnnouncementCopy, Group, Member, OutboxMessage, Timer
+from smsapp.models.members import MemberStatus
+from smsapp.models.messages import OutboxKind, OutboxStatus, Priority
+from smsapp.models.timers import TimerKind, TimerStatus
 from smsapp.services.core import audit, outbox, timers
 from smsapp.services.domain.planning.member_plan import quiet_hours_for
 from smsapp.services.domain.schedule import shift_later, to_utc
@@ -163,18 +166,18 @@ def delivery_state(skipped: str | None, status: str | None, delivery: str | None
     """One word for where a copy is: queued, sent, delivered, failed or not_sent."""
     if skipped:
         return "not_sent"
-    if status == "failed" or delivery in ("failed", "undelivered"):
+    if status == OutboxStatus.FAILED or delivery in ("failed", "undelivered"):
         return "failed"
     if delivery == "delivered":
         return "delivered"
-    if status in ("sent", "inline"):
+    if status in (OutboxStatus.SENT, OutboxStatus.INLINE):
         return "sent"
-    if status == "cancelled":
+    if status == OutboxStatus.CANCELLED:
         return "not_sent"
     return "queued"  # not yet fired, queued, or handed to a worker
 
 
-@timers.handles("announcement")
+@timers.handles(TimerKind.ANNOUNCEMENT)
 def fire_copy(session: Session, timer: Timer, now: datetime) -> None:
     """Text one member their copy, if they still receive texts and it is not night for them."""
     copy = session.get(AnnouncementCopy, int(timer.payload["copy_id"]))
@@ -188,15 +191,15 @@ def fire_copy(session: Session, timer: Timer, now: datetime) -> None:
         return
     due = _due(session, member, now, now)
     if due > now:  # a late worker reached quiet hours: wait for the morning
-        timer.status, timer.due_at, timer.claimed_at = "pending", due, None
+        timer.status, timer.due_at, timer.claimed_at = TimerStatus.PENDING, due, None
         copy.due_at = due
         return
     row = outbox.queue_message(
         session,
         to=member.phone or "",
         body=item.body,
-        kind="announcement",
-        priority="bulk",
+        kind=OutboxKind.ANNOUNCEMENT,
+        priority=Priority.BULK,
         key=f"{timer.key}:0",
         now=now,
         organisation_id=member.organisation_id,
@@ -217,7 +220,7 @@ def _plan_copy(session: Session, item: Announcement, member: Member, now: dateti
     timers.schedule(
         session,
         key=f"announcement:{item.id}:{member.id}",
-        kind="announcement",
+        kind=TimerKind.ANNOUNCEMENT,
         due_at=copy.due_at,
         now=now,
         member_id=member.id,
@@ -261,7 +264,7 @@ def _members(session: Session, group: Group) -> list[Member]:
     return list(
         session.scalars(
             select(Member)
-            .where(Member.group_id == group.id, Member.status != "erased")
+            .where(Member.group_id == group.id, Member.status != MemberStatus.ERASED)
             .order_by(Member.id)
         )
     )
@@ -276,4 +279,4 @@ def _why_not(member: Member | None) -> str:
         return "member removed"
     if member.automation_paused:
         return "paused (open case)"
-    return member.status if member.status != "active" else "no phone number"
+    return member.status if member.status != MemberStatus.ACTIVE else "no phone number"

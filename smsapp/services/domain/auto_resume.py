@@ -13,11 +13,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from smsapp.models import Member, Timer
+from smsapp.models.members import MemberStatus
+from smsapp.models.messages import OutboxKind
+from smsapp.models.timers import TimerKind
 from smsapp.services.core import outbox, timers
 from smsapp.services.core.texts import text
 
 log = logging.getLogger(__name__)
-KIND = "auto_resume"
+KIND = TimerKind.AUTO_RESUME
 
 
 def schedule_resume(session: Session, member: Member, due_at: datetime, now: datetime) -> datetime:
@@ -41,9 +44,9 @@ def fire_auto_resume(session: Session, timer: Timer, now: datetime) -> None:
     from smsapp.services.domain.schedule import shift_later
 
     member = session.get(Member, timer.member_id) if timer.member_id else None
-    if member is None or member.status != "paused" or not member.phone:
+    if member is None or member.status != MemberStatus.PAUSED or not member.phone:
         return
-    member.status = "active"
+    member.status = MemberStatus.ACTIVE
     member.updated_at = now
     plan_member(session, member, now)
     quiet = quiet_hours_for(session, member)
@@ -52,7 +55,7 @@ def fire_auto_resume(session: Session, timer: Timer, now: datetime) -> None:
         session,
         to=member.phone,
         body=text("resume", member.language),
-        kind="system",
+        kind=OutboxKind.SYSTEM,
         key=f"{timer.key}:0",
         now=now,
         due_at=due,

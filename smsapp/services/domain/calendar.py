@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, MeetingException, MeetingSeries, Rsvp
+from smsapp.models.meetings import MeetingChange, RsvpAnswer
 from smsapp.services.domain.schedule import MeetingSeriesSpec, Occurrence, occurrences, require_utc
 
 MAX_OFFSET_MINUTES = 14 * 24 * 60
@@ -83,7 +84,7 @@ def said_no(session: Session, series_id: int, original_start: datetime) -> set[i
         select(Rsvp.member_id).where(
             Rsvp.series_id == series_id,
             Rsvp.occurrence_start == original_start,
-            Rsvp.answer == "no",
+            Rsvp.answer == RsvpAnswer.NO,
         )
     )
     return set(rows)
@@ -98,7 +99,7 @@ def _exceptions(session: Session, series_id: int) -> tuple[set[datetime], dict[d
     cancelled: set[datetime] = set()
     moved: dict[datetime, datetime] = {}
     for row in rows:
-        if row.kind == "cancelled":
+        if row.kind == MeetingChange.CANCELLED:
             cancelled.add(row.original_start)
         elif row.new_start is not None:
             moved[row.original_start] = row.new_start

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.flows import actions as act
 from smsapp.models import Member, MoodScore
+from smsapp.models.escalations import CaseSource, Urgency
 from smsapp.services.core.action_handlers import ActionCall, handles
 from smsapp.services.domain import escalation
 
@@ -59,7 +60,12 @@ def _check_patterns(session: Session, member: Member, now: datetime) -> None:
     else:
         return
     escalation.open_case(
-        session, member=member, urgency="normal", source="pattern", reason=reason, now=now
+        session,
+        member=member,
+        urgency=Urgency.NORMAL,
+        source=CaseSource.PATTERN,
+        reason=reason,
+        now=now,
     )
 
 

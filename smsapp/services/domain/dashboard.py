@@ -27,6 +27,9 @@ from smsapp.models import (
     OutboxMessage,
     Rsvp,
 )
+from smsapp.models.escalations import UNRESOLVED, CaseStatus, Urgency
+from smsapp.models.messages import OutboxStatus
+from smsapp.models.users import Role
 from smsapp.services.domain import calendar, visibility
 from smsapp.services.domain.checkins import LOW_SCORE
 from smsapp.services.domain.escalation import rota_changes
@@ -120,7 +123,7 @@ class Dashboard:
 
     @property
     def unacked(self) -> int:
-        return sum(1 for c in self.open_cases if c.case.status == "open")
+        return sum(1 for c in self.open_cases if c.case.status == CaseStatus.OPEN)
 
 
 def failure_reason(code: str | None) -> str:
@@ -149,7 +152,7 @@ def build(session: Session, viewer: visibility.Viewer, now: datetime) -> Dashboa
             g.name
             for g in rota_changes.groups_reaching_nobody(session, viewer.organisation_id, now)
         ]
-        if viewer.role == "coordinator"
+        if viewer.role == Role.COORDINATOR
         else [],
     )
 
@@ -162,7 +165,7 @@ def alarms(session: Session, viewer: visibility.Viewer) -> list[Alarm]:
         .outerjoin(Group, Group.id == Case.group_id)
         .where(
             visibility.cases_filter(viewer),
-            Case.status == "open",
+            Case.status == CaseStatus.OPEN,
             CaseEvent.kind == "unreachable",
         )
         .order_by(CaseEvent.id.desc())
@@ -235,12 +238,12 @@ def low_moods(session: Session, viewer: visibility.Viewer, since: datetime) -> l
 
 def open_cases(session: Session, viewer: visibility.Viewer, now: datetime) -> list[OpenCase]:
     """Open and acknowledged cases, unacknowledged and urgent first, then oldest."""
-    unacked_first = (Case.status != "open").asc()
-    urgent_first = (Case.urgency != "urgent").asc()
+    unacked_first = (Case.status != CaseStatus.OPEN).asc()
+    urgent_first = (Case.urgency != Urgency.URGENT).asc()
     rows = session.execute(
         select(Case, Group.name)
         .outerjoin(Group, Group.id == Case.group_id)
-        .where(visibility.cases_filter(viewer), Case.status.in_(("open", "acked")))
+        .where(visibility.cases_filter(viewer), Case.status.in_(UNRESOLVED))
         .order_by(unacked_first, urgent_first, Case.opened_at)
     ).all()
     return [
@@ -257,7 +260,7 @@ def failed_sends(session: Session, viewer: visibility.Viewer, since: datetime) -
         .where(
             visibility.outbox_filter(viewer),
             or_(
-                OutboxMessage.status == "failed",
+                OutboxMessage.status == OutboxStatus.FAILED,
                 OutboxMessage.delivery_status.in_(("failed", "undelivered")),
             ),
             OutboxMessage.created_at >= since,

@@ -35,6 +35,7 @@ from smsapp.flows.schema import FlowDefinition
 from smsapp.flows.segments import segment_info
 from smsapp.flows.templates import SAMPLE_CONTEXT, RenderError, render
 from smsapp.models import FlowVersion, Group, GroupFlow, User
+from smsapp.models.flows import FlowVersionStatus
 
 log = logging.getLogger(__name__)
 _VERSION_LINE = re.compile(r"^version:[^\n]*$", re.MULTILINE)
@@ -182,7 +183,7 @@ def draft_of(session: Session, organisation_id: int, flow_id: str) -> FlowVersio
         select(FlowVersion).where(
             FlowVersion.organisation_id == organisation_id,
             FlowVersion.flow_id == flow_id,
-            FlowVersion.status == "draft",
+            FlowVersion.status == FlowVersionStatus.DRAFT,
         )
     )
 
@@ -190,7 +191,12 @@ def draft_of(session: Session, organisation_id: int, flow_id: str) -> FlowVersio
 def latest_published(session: Session, organisation_id: int, flow_id: str) -> FlowVersion | None:
     """The newest published version of an organisation's flow."""
     return next(
-        (v for v in versions(session, organisation_id, flow_id) if v.status == "published"), None
+        (
+            v
+            for v in versions(session, organisation_id, flow_id)
+            if v.status == FlowVersionStatus.PUBLISHED
+        ),
+        None,
     )
 
 
@@ -238,7 +244,7 @@ def save_draft(
             organisation_id=organisation_id,
             flow_id=flow_id,
             version=_next_version(session, organisation_id, flow_id),
-            status="draft",
+            status=FlowVersionStatus.DRAFT,
             created_at=now,
             yaml_text="",
         )
@@ -259,7 +265,7 @@ def publish(
     errors = check_yaml(draft.yaml_text, flow_id).errors
     if errors:
         raise PublishRefused(errors)
-    draft.status = "published"
+    draft.status = FlowVersionStatus.PUBLISHED
     draft.published_at = now
     if user is not None:
         draft.created_by = user.id
@@ -312,7 +318,7 @@ def use_for_group(
     row = None
     if version is not None:
         row = get_version(session, group.organisation_id, flow_id, version)
-        if row.status != "published":
+        if row.status != FlowVersionStatus.PUBLISHED:
             raise ValueError(f"{flow_id} v{version} is a draft: publish it first")
     session.execute(
         delete(GroupFlow).where(GroupFlow.group_id == group.id, GroupFlow.flow_id == flow_id)

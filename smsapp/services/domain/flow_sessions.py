@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from smsapp.models import FlowSession, Timer
+from smsapp.models.timers import TimerKind, TimerStatus
 from smsapp.services.core import standing, timers
 
 HELD_REASON = standing.HELD_REASON
@@ -28,7 +29,7 @@ def release_held(session: Session, member_id: int, now: datetime) -> None:
         update(Timer)
         .where(
             Timer.member_id == member_id,
-            Timer.status == "pending",
+            Timer.status == TimerStatus.PENDING,
             Timer.kind.in_(HELD_KINDS),
             Timer.reason.startswith(HELD_REASON),
             Timer.due_at > now,
@@ -56,7 +57,7 @@ def end_active(session: Session, member_id: int) -> None:
         .where(FlowSession.member_id == member_id, FlowSession.active.is_(True))
         .values(active=False)
     )
-    timers.cancel(session, Timer.member_id == member_id, Timer.kind == "wait_timeout")
+    timers.cancel(session, Timer.member_id == member_id, Timer.kind == TimerKind.WAIT_TIMEOUT)
 
 
 def end_active_many(session: Session, member_ids: list[int]) -> None:
@@ -68,7 +69,7 @@ def end_active_many(session: Session, member_ids: list[int]) -> None:
             .where(FlowSession.member_id.in_(chunk), FlowSession.active.is_(True))
             .values(active=False)
         )
-        timers.cancel(session, Timer.member_id.in_(chunk), Timer.kind == "wait_timeout")
+        timers.cancel(session, Timer.member_id.in_(chunk), Timer.kind == TimerKind.WAIT_TIMEOUT)
 
 
 def active_states(session: Session, member_ids: list[int]) -> dict[int, FlowSession]:

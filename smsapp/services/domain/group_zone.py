@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, MeetingSeries, Member, Timer
+from smsapp.models.timers import TimerKind
 from smsapp.services.core import timers
 from smsapp.services.domain.planning import member_plan
 from smsapp.services.domain.schedule import format_local, to_utc
@@ -54,7 +55,11 @@ def retime_group(session: Session, group: Group, old_tz: str, now: datetime) -> 
             change.members_moved += 1
     ids = [m.id for m in members]
     if ids:
-        timers.cancel(session, Timer.member_id.in_(ids), Timer.kind.in_(("checkin", "reminder")))
+        timers.cancel(
+            session,
+            Timer.member_id.in_(ids),
+            Timer.kind.in_((TimerKind.CHECKIN, TimerKind.REMINDER)),
+        )
         session.flush()
     agenda = member_plan.load_agenda(session, group, now, member_plan.PLAN_HORIZON)
     wanted = [p for m in members for p in member_plan.wanted_timers(m, agenda, now)]

@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member, Organisation, Timer, User
+from smsapp.models.timers import TimerKind
+from smsapp.models.users import Role
 from smsapp.services.core import crisis_resources as resources
 from smsapp.services.core import timers
 from smsapp.services.domain.escalation import policy
@@ -132,7 +134,7 @@ def set_checkins(session: Session, group: Group, days: str, at: time | None, now
     members = session.scalars(select(Member).where(Member.group_id == group.id))
     timers.cancel(
         session,
-        Timer.kind == "checkin",
+        Timer.kind == TimerKind.CHECKIN,
         Timer.member_id.in_(select(Member.id).where(Member.group_id == group.id)),
     )
     session.flush()
@@ -206,7 +208,7 @@ def _set_facilitators(session: Session, group: Group, user_ids: tuple[int, ...])
     wanted = set(user_ids)
     for user in _org_users(session, group.organisation_id):
         if user.id in wanted and group not in user.groups:
-            if user.role != "facilitator":
+            if user.role != Role.FACILITATOR:
                 raise GroupError(f"{user.name} is not a facilitator", "facilitator_ids")
             user.groups.append(group)
         elif user.id not in wanted and group in user.groups:

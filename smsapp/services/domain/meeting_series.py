@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, MeetingException, MeetingSeries, Timer
+from smsapp.models.timers import TimerKind, TimerStatus
 from smsapp.services.core import timers
 from smsapp.services.domain.meetings import (
     MeetingError,
@@ -114,7 +115,7 @@ def undo_change(
     if row is None:
         raise MeetingError("that meeting was not changed")
     notices = _notices(session, series.id, original)
-    if any(t.status != "pending" for t in notices if t.status != "cancelled"):
+    if any(t.status != TimerStatus.PENDING for t in notices if t.status != TimerStatus.CANCELLED):
         raise MeetingError("members were already told, so it cannot be undone")
     # Deleted, not cancelled: the same change made again later must be able to notify.
     session.execute(delete(Timer).where(Timer.id.in_([t.id for t in notices])))
@@ -128,7 +129,8 @@ def _notices(session: Session, series_id: int, original: datetime) -> list[Timer
     return list(
         session.scalars(
             select(Timer).where(
-                Timer.kind == "meeting_notice", Timer.key.startswith(prefix, autoescape=True)
+                Timer.kind == TimerKind.MEETING_NOTICE,
+                Timer.key.startswith(prefix, autoescape=True),
             )
         )
     )
@@ -139,7 +141,7 @@ def _replan(session: Session, series: MeetingSeries, group: Group, now: datetime
     reminder and check-in timers are planned anew."""
     timers.cancel(
         session,
-        Timer.kind == "reminder",
+        Timer.kind == TimerKind.REMINDER,
         Timer.key.startswith(f"reminder:{series.id}:", autoescape=True),
     )
     session.flush()

@@ -17,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import FlowSession, Group, MeetingException, MeetingSeries, Member, Timer
+from smsapp.models.meetings import MeetingChange
+from smsapp.models.timers import TimerKind
 from smsapp.services.core import timers
 from smsapp.services.domain import calendar, flow_sessions
 from smsapp.services.domain.calendar import MAX_OFFSET_MINUTES
@@ -111,7 +113,7 @@ def cancel_occurrence(
 
     The notices wait `notify_after` (the console's undo window, see `undo_change`)."""
     occ = _require_future(session, series, original_start, now)
-    _set_exception(session, series.id, occ.original_start_utc, "cancelled", None)
+    _set_exception(session, series.id, occ.original_start_utc, MeetingChange.CANCELLED, None)
     _cancel_reminders(session, series.id, occ.original_start_utc)
     _end_reminder_sessions(session, series.id, occ.original_start_utc)
     log.info("meeting.cancelled", extra={"group_id": series.group_id})
@@ -139,7 +141,7 @@ def move_occurrence(
         raise MeetingError("a meeting can only be moved to a time in the future")
     if moved_to == occ.start_utc:
         raise MeetingError("the meeting already starts then")
-    _set_exception(session, series.id, occ.original_start_utc, "moved", moved_to)
+    _set_exception(session, series.id, occ.original_start_utc, MeetingChange.MOVED, moved_to)
     _cancel_reminders(session, series.id, occ.original_start_utc)
     session.flush()
     plan_group(session, group, now)
@@ -197,7 +199,9 @@ def _set_exception(
 
 def _cancel_reminders(session: Session, series_id: int, original: datetime) -> None:
     prefix = calendar.reminder_key_prefix(series_id, original)
-    timers.cancel(session, Timer.kind == "reminder", Timer.key.startswith(prefix, autoescape=True))
+    timers.cancel(
+        session, Timer.kind == TimerKind.REMINDER, Timer.key.startswith(prefix, autoescape=True)
+    )
 
 
 def _end_reminder_sessions(session: Session, series_id: int, original: datetime) -> None:
@@ -247,7 +251,7 @@ def _notify(
         timers.schedule(
             session,
             key=f"notice:{series.id}:{original}:{member.id}:{notice}:{moved_iso}",
-            kind="meeting_notice",
+            kind=TimerKind.MEETING_NOTICE,
             due_at=shift_later(
                 now + notify_after, member.tz, member_plan.quiet_hours_for(session, member)
             ),

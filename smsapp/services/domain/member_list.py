@@ -14,10 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member
+from smsapp.models.members import MemberStatus
 from smsapp.services.domain import visibility
 
 PAGE_SIZE = 50
-STATUSES = ("pending", "active", "paused", "opted_out")
+STATUSES = (MemberStatus.PENDING, MemberStatus.ACTIVE, MemberStatus.PAUSED, MemberStatus.OPTED_OUT)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def _query(viewer: Any, flt: MemberFilter) -> tuple[Any, str, str]:
     query = (
         select(Member, Group.name)
         .outerjoin(Group, Group.id == Member.group_id)
-        .where(visibility.members_filter(viewer), Member.status != "erased")
+        .where(visibility.members_filter(viewer), Member.status != MemberStatus.ERASED)
     )
     if flt.group_id is not None:
         query = query.where(Member.group_id == flt.group_id)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, Member
+from smsapp.models.members import UNREACHABLE, MemberStatus
 from smsapp.phones import InvalidPhone, normalise_phone
 from smsapp.services.core import consent, directory
 from smsapp.services.domain.schedule import validate_tz
@@ -24,7 +25,7 @@ LANGUAGES = ("en", "es")
 REQUIRED_COLUMNS = ("name", "phone")
 MAX_ROWS = 5000
 UNREADABLE = "this line cannot be read as CSV (a field far too long, or a NUL byte)"
-NO_INVITE_STATUSES = ("active", "opted_out", "erased")
+NO_INVITE_STATUSES = (MemberStatus.ACTIVE, *UNREACHABLE)
 
 
 class MemberError(ValueError):
@@ -73,7 +74,7 @@ def add_member(session: Session, data: MemberInput, now: datetime) -> Member:
         name=data.name.strip() or None,
         language=data.language,
         tz=_zone(data),
-        status="pending",
+        status=MemberStatus.PENDING,
         created_at=now,
         updated_at=now,
     )
@@ -119,7 +120,7 @@ def edit_member(session: Session, member: Member, data: MemberInput, now: dateti
 def decline_join(session: Session, member: Member) -> None:
     """A coordinator turns down a join request: the request (a number and nothing else)
     is removed, and nothing is texted."""
-    if member.status != "awaiting_approval":
+    if member.status != MemberStatus.AWAITING_APPROVAL:
         raise MemberError("this person is not waiting for approval")
     session.delete(member)
 

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, and_, not_, or_, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import InboundMessage, Member, OutboxMessage, User
+from smsapp.models.messages import UNFINISHED, OutboxStatus
 from smsapp.phones import mask_phone
 from smsapp.services.domain import visibility
 from smsapp.services.domain.schedule import to_utc
@@ -64,11 +65,11 @@ class LogPage:
 
 def status_word(status: str, delivery: str | None) -> str:
     """The outbox's two columns as one word: waiting, sent, delivered, failed, cancelled."""
-    if status == "failed" or delivery in _FAILED_DELIVERY:
+    if status == OutboxStatus.FAILED or delivery in _FAILED_DELIVERY:
         return "failed"
-    if status == "cancelled":
+    if status == OutboxStatus.CANCELLED:
         return "cancelled"
-    if status in ("queued", "claimed"):
+    if status in UNFINISHED:
         return "waiting"
     return "delivered" if delivery == "delivered" else "sent"
 
@@ -196,12 +197,12 @@ def _status_clause(word: str) -> ColumnElement[bool]:
     delivery = OutboxMessage.delivery_status
     bad_delivery = delivery.in_(_FAILED_DELIVERY)
     return {
-        "failed": or_(OutboxMessage.status == "failed", bad_delivery),
-        "cancelled": OutboxMessage.status == "cancelled",
-        "waiting": OutboxMessage.status.in_(("queued", "claimed")),
-        "delivered": and_(OutboxMessage.status != "failed", delivery == "delivered"),
+        "failed": or_(OutboxMessage.status == OutboxStatus.FAILED, bad_delivery),
+        "cancelled": OutboxMessage.status == OutboxStatus.CANCELLED,
+        "waiting": OutboxMessage.status.in_(UNFINISHED),
+        "delivered": and_(OutboxMessage.status != OutboxStatus.FAILED, delivery == "delivered"),
         "sent": and_(
-            OutboxMessage.status.in_(("sent", "inline")),
+            OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.INLINE)),
             or_(delivery.is_(None), not_(delivery.in_(("delivered", *_FAILED_DELIVERY)))),
         ),
     }.get(word, OutboxMessage.id.is_(None))

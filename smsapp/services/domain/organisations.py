@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Organisation, SendingNumber
+from smsapp.models.organisations import NumberKind
 from smsapp.services.core.numbers import DEFAULT_RATES
 from smsapp.services.domain.schedule import validate_tz
 
@@ -129,12 +130,12 @@ def parse_address(raw: str) -> str:
 
 def number_kind(address: str) -> str:
     if address.startswith("MG"):
-        return "messaging_service"
+        return NumberKind.MESSAGING_SERVICE
     if address.isdigit():
-        return "short_code"
+        return NumberKind.SHORT_CODE
     if address.startswith(("+1800", "+1888", "+1877", "+1866", "+1855", "+1844", "+1833")):
-        return "toll_free"
-    return "long_code"
+        return NumberKind.TOLL_FREE
+    return NumberKind.LONG_CODE
 
 
 def parse_country(raw: str) -> str:

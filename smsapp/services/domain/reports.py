@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, Group, MeetingSeries, MoodScore, Rsvp
+from smsapp.models.meetings import RsvpAnswer
 
 DEFAULT_WEEKS = 8
 MAX_MEETINGS = 12
@@ -162,14 +163,13 @@ def rsvp_counts(
     for series_id, title, start, answer, count in rows:
         counts[(series_id, title, start)][answer] = count
     meetings = [
-        MeetingRsvps(sid, title, start, **{k: v for k, v in answers.items() if k in _ANSWERS})
+        MeetingRsvps(
+            sid, title, start, **{k: v for k, v in answers.items() if k in list(RsvpAnswer)}
+        )
         for (sid, title, start), answers in counts.items()
     ]
     meetings.sort(key=lambda m: (m.occurrence_start, m.series_id))
     return meetings[-limit:]
-
-
-_ANSWERS = ("yes", "no", "later")
 
 
 def ack_times(session: Session, group: Group, since: datetime, now: datetime) -> AckTimes:

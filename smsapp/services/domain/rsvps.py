@@ -17,13 +17,15 @@ from sqlalchemy.orm import Session
 
 from smsapp.flows import actions as act
 from smsapp.models import Group, Member, Rsvp, Timer, User
+from smsapp.models.meetings import RsvpAnswer
+from smsapp.models.members import MemberStatus
+from smsapp.models.timers import TimerKind
 from smsapp.services.core import timers
 from smsapp.services.core.action_handlers import ActionCall, handles
 from smsapp.services.domain import calendar
 from smsapp.services.domain.schedule import format_local
 
 log = logging.getLogger(__name__)
-ANSWERS = ("yes", "no", "later")
 HEADCOUNT_LOOKAHEAD = timedelta(days=62)
 
 
@@ -32,7 +34,7 @@ def record_from_session(
 ) -> None:
     """Record the member's answer for the meeting the reminder flow is about."""
     series_id, occurrence = context.get("series_id"), context.get("occurrence")
-    if answer not in ANSWERS or series_id is None or not occurrence:
+    if answer not in list(RsvpAnswer) or series_id is None or not occurrence:
         log.warning("rsvp.without_meeting", extra={"member_id": member.id})
         return
     record(session, member, int(series_id), datetime.fromisoformat(str(occurrence)), answer, now)
@@ -66,10 +68,10 @@ def record(
         session.add(row)
     row.answer = answer
     row.at = now
-    if answer == "no":
+    if answer == RsvpAnswer.NO:
         prefix = f"{calendar.reminder_key_prefix(series_id, occurrence)}{member.id}:"
         timers.cancel(
-            session, Timer.kind == "reminder", Timer.key.startswith(prefix, autoescape=True)
+            session, Timer.kind == TimerKind.REMINDER, Timer.key.startswith(prefix, autoescape=True)
         )
     session.flush()
     return row
@@ -90,7 +92,9 @@ def counts(session: Session, group_id: int, series_id: int, occurrence: datetime
     """Answers for one occurrence among the group's members who receive texts."""
     members = set(
         session.scalars(
-            select(Member.id).where(Member.group_id == group_id, Member.status == "active")
+            select(Member.id).where(
+                Member.group_id == group_id, Member.status == MemberStatus.ACTIVE
+            )
         )
     )
     answers = session.execute(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.accounts import hash_password
 from smsapp.models import Organisation, User
-from smsapp.models.users import ROLES
+from smsapp.models.users import Role
 from smsapp.phones import InvalidPhone, normalise_phone
 from smsapp.services.core import directory
 from smsapp.services.domain import oncall
@@ -44,8 +44,8 @@ def add_staff(
     `password=None` makes an account that cannot sign in until a password is set;
     `on_call` puts the account on the on-call rota around the clock.
     """
-    if role not in ROLES:
-        raise StaffError(f"the role must be one of {', '.join(ROLES)}", "role")
+    if role not in list(Role):
+        raise StaffError(f"the role must be one of {', '.join(Role)}", "role")
     email = _email(session, email)
     name = name.strip()
     if not name or len(name) > 120:
@@ -83,8 +83,8 @@ def problems(
 ) -> list[StaffError]:
     """Everything wrong with a new account's details at once (a form shows them together)."""
     found: list[StaffError] = []
-    if role not in ROLES:
-        found.append(StaffError(f"the role must be one of {', '.join(ROLES)}", "role"))
+    if role not in list(Role):
+        found.append(StaffError(f"the role must be one of {', '.join(Role)}", "role"))
     if not name.strip() or len(name.strip()) > 120:
         found.append(StaffError("the name must be 1–120 characters", "name"))
     try:

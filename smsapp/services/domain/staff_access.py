@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.accounts import hash_password, verify_password
 from smsapp.models import AccountLink, ApiToken, Group, Organisation, User
+from smsapp.models.users import LinkPurpose, Role
 from smsapp.services.core import login_sessions
 from smsapp.services.domain.staff import StaffError, add_staff
 
@@ -53,7 +54,7 @@ def invite(
     user = add_staff(
         session, org, role=role, email=email, name=name, password=None, now=now, phone=phone
     )
-    if role == "facilitator":
+    if role == Role.FACILITATOR:
         user.groups = [g for g in groups if g.organisation_id == org.id]
     return _issue(session, user, by, "invite", now)
 
@@ -64,7 +65,7 @@ def reset_link(session: Session, user: User, by: User, now: datetime) -> IssuedL
     _check_coordinator(by, user.organisation_id)
     if not user.active:
         raise StaffError("this account is deactivated; reactivate it first")
-    purpose = "reset" if user.password_hash else "invite"
+    purpose = LinkPurpose.RESET if user.password_hash else LinkPurpose.INVITE
     return _issue(session, user, by, purpose, now)
 
 
@@ -146,7 +147,7 @@ def pending_link(session: Session, user_id: int, now: datetime) -> AccountLink |
 def _issue(session: Session, user: User, by: User, purpose: str, now: datetime) -> IssuedLink:
     _spend_links(session, user.id, now)
     token = secrets.token_urlsafe(32)
-    expires = now + (INVITE_VALID if purpose == "invite" else RESET_VALID)
+    expires = now + (INVITE_VALID if purpose == LinkPurpose.INVITE else RESET_VALID)
     session.add(
         AccountLink(
             id=_digest(token),

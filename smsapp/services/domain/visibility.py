@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, Group, InboundMessage, Member, OutboxMessage, User
-from smsapp.models.users import group_facilitators
+from smsapp.models.users import Role, group_facilitators
 
 
 class Viewer(Protocol):
@@ -38,7 +38,7 @@ T = TypeVar("T")
 
 
 def is_coordinator(viewer: Viewer) -> bool:
-    return viewer.role == "coordinator"
+    return viewer.role == Role.COORDINATOR
 
 
 def own_group_ids(viewer: Viewer) -> Select[Any]:

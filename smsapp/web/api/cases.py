@@ -6,6 +6,7 @@ from flask import abort
 from sqlalchemy import select
 
 from smsapp.models import Case
+from smsapp.models.escalations import UNRESOLVED, CaseStatus, Urgency
 from smsapp.services.domain import escalation, visibility
 from smsapp.services.domain.escalation.cases import can_act_on
 from smsapp.web.api import access, auth
@@ -15,10 +16,10 @@ from smsapp.web.api.spec import answers, api_spec
 from smsapp.web.runtime import runtime
 
 _STATUSES = {
-    "open": ("open",),
-    "acked": ("acked",),
-    "resolved": ("resolved",),
-    "active": ("open", "acked"),
+    "open": (CaseStatus.OPEN,),
+    "acked": (CaseStatus.ACKED,),
+    "resolved": (CaseStatus.RESOLVED,),
+    "active": UNRESOLVED,
 }
 
 
@@ -34,7 +35,7 @@ def list_cases(query: CaseQuery) -> CaseList:
     stmt = select(Case).where(visibility.cases_filter(user))
     if query.status in _STATUSES:
         stmt = stmt.where(Case.status.in_(_STATUSES[query.status]))
-    urgent_first = (Case.urgency != "urgent").asc()
+    urgent_first = (Case.urgency != Urgency.URGENT).asc()
     cases = session.scalars(stmt.order_by(urgent_first, Case.opened_at, Case.id).limit(500))
     return CaseList(cases=[_case_out(c) for c in cases])
 

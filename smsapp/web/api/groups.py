@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from smsapp.models import Member
+from smsapp.models.members import MemberStatus
 from smsapp.web.api import access, auth
 from smsapp.web.api.blueprint import bp as api_bp
 from smsapp.web.api.schemas import GroupList, GroupOut, MemberList, MemberOut
@@ -43,7 +44,7 @@ def list_members(group_id: int) -> MemberList:
     group = access.group_or_404(session, user, group_id)
     members = session.scalars(
         select(Member)
-        .where(Member.group_id == group.id, Member.status != "erased")
+        .where(Member.group_id == group.id, Member.status != MemberStatus.ERASED)
         .order_by(Member.id)
     )
     result = MemberList(members=[member_out(m) for m in members])

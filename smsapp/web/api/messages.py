@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import ConsentRecord, Member, OutboxMessage
+from smsapp.models.consent import ConsentKind
+from smsapp.models.members import MemberStatus
 from smsapp.phones import mask_phone
 from smsapp.services.domain import visibility
 from smsapp.web.api import access, auth
@@ -69,7 +71,9 @@ def list_messages(query: MessagesQuery) -> MessageList:
 def list_opt_outs(query: GroupQuery) -> OptOutList:
     """Members who texted STOP (or whom the carrier opted out), most recent first."""
     session, user = auth.db(), auth.current_user()
-    stmt = select(Member).where(visibility.members_filter(user), Member.status == "opted_out")
+    stmt = select(Member).where(
+        visibility.members_filter(user), Member.status == MemberStatus.OPTED_OUT
+    )
     if query.group_id is not None:
         group = access.group_or_404(session, user, query.group_id)
         stmt = stmt.where(Member.group_id == group.id)
@@ -97,7 +101,7 @@ def _last_opt_outs(session: Session, member_ids: list[int]) -> dict[int | None, 
         return {}
     rows = session.execute(
         select(ConsentRecord.member_id, ConsentRecord.at)
-        .where(ConsentRecord.member_id.in_(member_ids), ConsentRecord.kind == "opt_out")
+        .where(ConsentRecord.member_id.in_(member_ids), ConsentRecord.kind == ConsentKind.OPT_OUT)
         .order_by(ConsentRecord.at)
     )
     return {member_id: at for member_id, at in rows}  # the latest wins

@@ -12,6 +12,10 @@ from werkzeug.wrappers import Response
 
 from smsapp.jobs.queues import enqueue_calls
 from smsapp.models import Call, Case, ConsentRecord, Member, User
+from smsapp.models.calls import CallPurpose
+from smsapp.models.consent import ConsentKind
+from smsapp.models.escalations import CaseStatus
+from smsapp.models.members import MemberStatus
 from smsapp.services.core import calls
 from smsapp.services.domain import escalation, visibility
 from smsapp.services.domain.member_profile import local_time
@@ -41,7 +45,7 @@ def reach_context(case: Case, member: Member | None) -> dict[str, Any]:
     """What the case page needs to show the conversation and offer a reply, a call and a
     hand-over (or say plainly why not)."""
     session = db()
-    mine = case.status == "acked" and case.acked_by == current_account().id
+    mine = case.status == CaseStatus.ACKED and case.acked_by == current_account().id
     zone = (member.tz if member else None) or "UTC"
     chat = [
         {
@@ -65,7 +69,7 @@ def reach_context(case: Case, member: Member | None) -> dict[str, Any]:
         "recent_calls": list(
             session.scalars(
                 select(Call)
-                .where(Call.case_id == case.id, Call.purpose == "bridge")
+                .where(Call.case_id == case.id, Call.purpose == CallPurpose.BRIDGE)
                 .order_by(Call.id.desc())
                 .limit(RECENT_CALLS)
             )
@@ -140,7 +144,7 @@ def _back(case: Case) -> Response:
 
 
 def _can_call(case: Case, member: Member | None) -> bool:
-    if member is None or not member.phone or member.status == "erased":
+    if member is None or not member.phone or member.status == MemberStatus.ERASED:
         return False
     fallback = runtime().settings.twilio_from_number
     return calls.caller_id_for(db(), case.organisation_id, fallback) is not None
@@ -148,7 +152,7 @@ def _can_call(case: Case, member: Member | None) -> bool:
 
 def _may_hand_over(case: Case) -> bool:
     account = current_account()
-    taken = case.status == "acked" and case.acked_by is not None
+    taken = case.status == CaseStatus.ACKED and case.acked_by is not None
     return taken and (case.acked_by == account.id or account.is_coordinator)
 
 
@@ -166,7 +170,7 @@ def _colleagues(case: Case) -> list[User]:
 def _opted_out_at(member: Member) -> str | None:
     at = db().scalar(
         select(ConsentRecord.at)
-        .where(ConsentRecord.member_id == member.id, ConsentRecord.kind == "opt_out")
+        .where(ConsentRecord.member_id == member.id, ConsentRecord.kind == ConsentKind.OPT_OUT)
         .order_by(ConsentRecord.at.desc())
         .limit(1)
     )

@@ -20,6 +20,7 @@ from smsapp.models import (
     OutboxMessage,
     User,
 )
+from smsapp.models.escalations import UNRESOLVED, CaseStatus, Urgency
 from smsapp.phones import mask_phone
 from smsapp.services.domain import escalation, visibility
 from smsapp.services.domain.escalation import trail
@@ -39,7 +40,6 @@ from smsapp.web.runtime import runtime
 
 SCORE_DAYS = 30
 HISTORY_LIMIT = 40
-OPEN = ("open", "acked")
 
 add_nav("Cases", "console.cases")
 
@@ -91,14 +91,16 @@ def _case_query(show: str) -> Any:
         .where(visibility.cases_filter(account))
     )
     if show == "resolved":
-        return query.where(Case.status == "resolved").order_by(Case.resolved_at.desc(), Case.id)
+        return query.where(Case.status == CaseStatus.RESOLVED).order_by(
+            Case.resolved_at.desc(), Case.id
+        )
     if show == "all":
         return query.order_by(Case.opened_at.desc(), Case.id.desc())
     if show == "mine":
         query = query.where(Case.acked_by == account.id)
-    unacked_first = sql_case((Case.status == "open", 0), else_=1)
-    urgent_first = sql_case((Case.urgency == "urgent", 0), else_=1)
-    return query.where(Case.status.in_(OPEN)).order_by(
+    unacked_first = sql_case((Case.status == CaseStatus.OPEN, 0), else_=1)
+    urgent_first = sql_case((Case.urgency == Urgency.URGENT, 0), else_=1)
+    return query.where(Case.status.in_(UNRESOLVED)).order_by(
         unacked_first, urgent_first, Case.opened_at, Case.id
     )
 
@@ -112,7 +114,7 @@ def _resolved_this_week() -> list[Any]:
             .outerjoin(Group, Group.id == Case.group_id)
             .where(
                 visibility.cases_filter(current_account()),
-                Case.status == "resolved",
+                Case.status == CaseStatus.RESOLVED,
                 Case.resolved_at >= since,
             )
             .order_by(Case.resolved_at.desc())

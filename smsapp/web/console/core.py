@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
 from smsapp.models import Organisation, User
+from smsapp.models.users import Role
 from smsapp.services.core.texts import plural
 from smsapp.services.domain.schedule import format_local, to_local
 from smsapp.services.domain.schedule.plain import zone_label
@@ -48,7 +49,7 @@ class ConsoleUser:
 
     @property
     def is_coordinator(self) -> bool:
-        return self.role == "coordinator"
+        return self.role == Role.COORDINATOR
 
     @classmethod
     def of(cls, user: User) -> ConsoleUser:

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from smsapp.models.users import Role
 from smsapp.services.domain.schedule.plain import (
     DAY_NAMES,
     ORDINALS,
@@ -177,15 +178,15 @@ class ConfirmForm(FlaskForm):
 
 
 STAFF_ROLES = [
-    ("facilitator", "Facilitator: sees their groups' members and cases, gets alerts"),
-    ("coordinator", "Coordinator: sets up everything, sees every group"),
+    (Role.FACILITATOR, "Facilitator: sees their groups' members and cases, gets alerts"),
+    (Role.COORDINATOR, "Coordinator: sets up everything, sees every group"),
 ]
 
 
 class InviteForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Length(max=120)])
-    role = RadioField("Role", choices=STAFF_ROLES, default="facilitator")
+    role = RadioField("Role", choices=STAFF_ROLES, default=Role.FACILITATOR)
     group_ids = MultiCheckbox("Groups they facilitate", coerce=int)
     phone = StringField(
         "Mobile number (optional)",

@@ -8,7 +8,8 @@ from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
 from smsapp.models import Group, Organisation, PolicyLevel, User
-from smsapp.models.escalations import LEVEL_TARGETS
+from smsapp.models.escalations import LevelTarget
+from smsapp.models.users import Role
 from smsapp.services.core.crisis_resources import crisis_reply
 from smsapp.services.domain import groups as group_service
 from smsapp.services.domain import visibility
@@ -118,7 +119,7 @@ def _group_page(
         levels=levels,
         policy_errors=policy_errors or [],
         people=_people(),
-        targets=LEVEL_TARGETS,
+        targets=list(LevelTarget),
         max_levels=MAX_LEVELS,
         title=f"{group.name} ({group.code})",
         back=url_for("console.groups"),
@@ -197,12 +198,14 @@ def _levels_from_form() -> tuple[list[LevelSpec], list[str]]:
                 problems.append(f"Level {n + 1}: the {what} must be a whole number.")
             numbers[key] = int(value) if value.isdigit() else default
         user = typed["user_id"]
-        if typed["target"] == "user" and not user.isdigit():
+        if typed["target"] == LevelTarget.USER and not user.isdigit():
             problems.append(f"Level {n + 1}: choose the person to text.")
         levels.append(
             LevelSpec(
                 target=typed["target"],
-                user_id=int(user) if user.isdigit() and typed["target"] == "user" else None,
+                user_id=int(user)
+                if user.isdigit() and typed["target"] == LevelTarget.USER
+                else None,
                 urgent_timeout_minutes=numbers["urgent"],
                 normal_timeout_minutes=numbers["normal"],
                 repeats=numbers["repeats"],
@@ -242,7 +245,7 @@ def _form(group: Group | None = None) -> GroupForm:
             "requires_approval": group.requires_approval,
         }
     form = GroupForm(data=data)
-    form.facilitator_ids.choices = [(u.id, u.name) for u in _people() if u.role == "facilitator"]
+    form.facilitator_ids.choices = [(u.id, u.name) for u in _people() if u.role == Role.FACILITATOR]
     _describe_crisis_fields(form, group)
     return form
 

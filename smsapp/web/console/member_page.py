@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort
 
+from smsapp.models.members import MemberStatus
 from smsapp.phones import mask_phone
 from smsapp.services.domain import member_profile, visibility
 from smsapp.web.console.core import (
@@ -25,7 +26,7 @@ def member_page(member_id: int) -> str:
         member = visibility.member(db(), current_account(), member_id)
     except visibility.NotVisible:
         abort(404)
-    if member.status == "erased":
+    if member.status == MemberStatus.ERASED:
         abort(404)
     shown = member_profile.profile(db(), member, runtime().now())
     for action in ("view_member", "view_scores", "view_messages"):

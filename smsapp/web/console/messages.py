@@ -10,6 +10,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from smsapp.models import ConsentRecord, Group, Member
+from smsapp.models.consent import ConsentKind
+from smsapp.models.members import MemberStatus
 from smsapp.phones import mask_phone
 from smsapp.services.domain import message_log, visibility
 from smsapp.services.domain.schedule import to_local
@@ -114,7 +116,7 @@ def opt_outs() -> str:
         .execute(
             select(Member, Group.name)
             .outerjoin(Group, Group.id == Member.group_id)
-            .where(visibility.members_filter(account), Member.status == "opted_out")
+            .where(visibility.members_filter(account), Member.status == MemberStatus.OPTED_OUT)
             .order_by(Member.updated_at.desc())
         )
         .all()
@@ -123,7 +125,7 @@ def opt_outs() -> str:
     for member, group_name in members:
         when = db().scalar(
             select(ConsentRecord.at)
-            .where(ConsentRecord.member_id == member.id, ConsentRecord.kind == "opt_out")
+            .where(ConsentRecord.member_id == member.id, ConsentRecord.kind == ConsentKind.OPT_OUT)
             .order_by(ConsentRecord.at.desc())
         )
         rows.append((member, group_name, mask_phone(member.phone or ""), when))

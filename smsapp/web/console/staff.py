@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from smsapp.models import Case, Group, Organisation, User
+from smsapp.models.escalations import UNRESOLVED
+from smsapp.models.users import LinkPurpose
 from smsapp.services.domain import staff, staff_access
 from smsapp.services.domain.staff import StaffError
 from smsapp.transport.mail import mail_configured, send_mail
@@ -167,7 +169,7 @@ def staff_deactivate(user_id: int) -> Any:
     taken = db().scalar(
         select(func.count())
         .select_from(Case)
-        .where(Case.acked_by == person.id, Case.status.in_(("open", "acked")))
+        .where(Case.acked_by == person.id, Case.status.in_(UNRESOLVED))
     )
     return render_page("console/staff_deactivate.html", person=person, form=form, taken=taken)
 
@@ -227,7 +229,7 @@ def _link_url(token: str) -> str:
 
 
 def _subject(issued: staff_access.IssuedLink) -> str:
-    if issued.purpose == "invite":
+    if issued.purpose == LinkPurpose.INVITE:
         return f"You are invited to {_org().name} on smsapp"
     return "Set a new smsapp password"
 
@@ -236,7 +238,7 @@ def _mail_body(issued: staff_access.IssuedLink, url: str) -> str:
     inviter = current_account().name
     opening = (
         f"{inviter} invited you to work with {_org().name} as a {issued.user.role}."
-        if issued.purpose == "invite"
+        if issued.purpose == LinkPurpose.INVITE
         else f"{inviter} sent you a link to set a new password."
     )
     until = issued.expires_at.strftime("%Y-%m-%d %H:%M UTC")

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, Member, OutboxMessage, User
+from smsapp.models.escalations import UNRESOLVED, CaseStatus, Urgency
 from smsapp.services.domain import oncall
 from smsapp.services.domain.escalation import hooks, steps, texts
 from smsapp.services.domain.escalation.notify import notified_user_ids, text_users
@@ -21,8 +22,7 @@ from smsapp.services.domain.escalation.policy import levels_for, recipients
 from smsapp.services.domain.escalation.trail import event
 
 log = logging.getLogger(__name__)
-URGENCY_RANK = {"normal": 0, "urgent": 1}
-OPEN = steps.OPEN
+URGENCY_RANK: dict[str, int] = {Urgency.NORMAL: 0, Urgency.URGENT: 1}
 
 
 def open_case(
@@ -66,7 +66,7 @@ def open_case(
         urgency=urgency,
         source=source,
         reason=reason[:120],
-        status="open",
+        status=CaseStatus.OPEN,
         level=0,
         round=0,
         opened_at=now,
@@ -83,7 +83,7 @@ def open_case_of(session: Session, member_id: int) -> Case | None:
     """The member's case that is still open or acknowledged, if any."""
     return session.scalar(
         select(Case)
-        .where(Case.member_id == member_id, Case.status.in_(OPEN))
+        .where(Case.member_id == member_id, Case.status.in_(UNRESOLVED))
         .order_by(Case.id.desc())
     )
 
@@ -96,7 +96,7 @@ def open_stranger_case(session: Session, organisation_id: int, phone_hash: str) 
             Case.organisation_id == organisation_id,
             Case.phone_hash == phone_hash,
             Case.member_id.is_(None),
-            Case.status.in_(OPEN),
+            Case.status.in_(UNRESOLVED),
         )
         .order_by(Case.id.desc())
     )
@@ -131,8 +131,8 @@ def acknowledge(
     # The conditional UPDATE is the arbiter: two ACKs at once, only one row changes.
     result = session.execute(
         update(Case)
-        .where(Case.id == case.id, Case.status == "open")
-        .values(status="acked", acked_at=now, acked_by=user.id)
+        .where(Case.id == case.id, Case.status == CaseStatus.OPEN)
+        .values(status=CaseStatus.ACKED, acked_at=now, acked_by=user.id)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -153,11 +153,11 @@ def acknowledge(
 
 def resolve(session: Session, case: Case, user: User, note: str, now: datetime) -> bool:
     """Close the case with the responder's note; False if it was already resolved."""
-    if case.status == "resolved":
+    if case.status == CaseStatus.RESOLVED:
         return False
-    if case.status == "open" and not acknowledge(session, case, user, now, announce=False):
+    if case.status == CaseStatus.OPEN and not acknowledge(session, case, user, now, announce=False):
         session.refresh(case)
-    case.status = "resolved"
+    case.status = CaseStatus.RESOLVED
     case.resolved_at = now
     case.resolved_by = user.id
     case.note = note
@@ -192,7 +192,7 @@ def _raise(
     case.urgency = urgency
     case.source = source
     case.reason = reason[:120]
-    case.status = "open"  # an acknowledged normal case becomes an open urgent one
+    case.status = CaseStatus.OPEN  # an acknowledged normal case becomes an open urgent one
     case.level = 0
     case.round = 0
     event(session, case, now, "raised", detail=f"{source}: {reason}")

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from smsapp.flows import actions as act
 from smsapp.models import Timer
+from smsapp.models.escalations import CaseSource
+from smsapp.models.timers import TimerKind
 from smsapp.services.core import timers
 from smsapp.services.core.action_handlers import ActionCall, handles
 from smsapp.services.domain.escalation.cases import open_case
@@ -21,12 +23,12 @@ def _escalate_action(call: ActionCall, action: act.Escalate) -> None:
         call.session,
         member=call.member,
         urgency=action.urgency,
-        source="flow",
+        source=CaseSource.FLOW,
         reason=action.reason,
         now=call.now,
     )
 
 
-@timers.handles("escalation_step")
+@timers.handles(TimerKind.ESCALATION_STEP)
 def _escalation_step(session: Session, timer: Timer, now: datetime) -> None:
     advance(session, int(timer.payload["case_id"]), now)

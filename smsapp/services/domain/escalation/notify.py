@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, Group, OutboxMessage, User
+from smsapp.models.messages import OutboxKind, Priority
 from smsapp.services.core import outbox
 
 
@@ -31,13 +32,13 @@ def text_users(
             session,
             to=user.phone,
             body=body,
-            kind="escalation",
+            kind=OutboxKind.ESCALATION,
             key=f"case:{case.id}:{tag}:u{user.id}",
             now=now,
             organisation_id=case.organisation_id,
             user_id=user.id,
             case_id=case.id,
-            priority="urgent",
+            priority=Priority.URGENT,
         )
         count += 1
     return count
@@ -48,7 +49,7 @@ def notified_user_ids(session: Session, case_id: int) -> list[int]:
     rows = session.scalars(
         select(OutboxMessage.user_id).where(
             OutboxMessage.case_id == case_id,
-            OutboxMessage.kind == "escalation",
+            OutboxMessage.kind == OutboxKind.ESCALATION,
             OutboxMessage.user_id.is_not(None),
         )
     )

@@ -9,7 +9,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Group, PolicyLevel, User
-from smsapp.models.escalations import LEVEL_TARGETS
+from smsapp.models.escalations import LevelTarget, Urgency
+from smsapp.models.users import Role
 from smsapp.services.domain import oncall
 
 MIN_LEVELS = 2
@@ -28,10 +29,14 @@ class LevelSpec:
     repeats: int = 1  # how many times this level is texted before the next one
 
     def timeout_minutes(self, urgency: str) -> int:
-        return self.urgent_timeout_minutes if urgency == "urgent" else self.normal_timeout_minutes
+        return (
+            self.urgent_timeout_minutes
+            if urgency == Urgency.URGENT
+            else self.normal_timeout_minutes
+        )
 
 
-DEFAULT_LEVELS = (LevelSpec("group_facilitators"), LevelSpec("on_call"))
+DEFAULT_LEVELS = (LevelSpec(LevelTarget.GROUP_FACILITATORS), LevelSpec(LevelTarget.ON_CALL))
 
 
 def set_policy(session: Session, group: Group, levels: list[LevelSpec], now: datetime) -> None:
@@ -65,7 +70,7 @@ def set_policy(session: Session, group: Group, levels: list[LevelSpec], now: dat
 
 
 def _check_level(session: Session, group: Group, index: int, level: LevelSpec) -> None:
-    if level.target not in LEVEL_TARGETS:
+    if level.target not in list(LevelTarget):
         raise PolicyError(f"Level {index}: unknown target {level.target!r}.")
     if not 1 <= level.urgent_timeout_minutes <= 60:
         raise PolicyError(f"Level {index}: the urgent timeout must be 1–60 minutes.")
@@ -73,7 +78,7 @@ def _check_level(session: Session, group: Group, index: int, level: LevelSpec) -
         raise PolicyError(f"Level {index}: the normal timeout must be 1–1440 minutes.")
     if not 1 <= level.repeats <= 10:
         raise PolicyError(f"Level {index}: repeats must be 1–10.")
-    if level.target == "user":
+    if level.target == LevelTarget.USER:
         user = session.get(User, level.user_id) if level.user_id else None
         if user is None or user.organisation_id != group.organisation_id:
             raise PolicyError(f"Level {index}: choose a person from this organisation.")
@@ -85,7 +90,7 @@ def levels_for(session: Session, group_id: int | None) -> list[LevelSpec]:
     A case with no group (an unknown sender) goes to the on-call coordinator only.
     """
     if group_id is None:
-        return [LevelSpec("on_call")]
+        return [LevelSpec(LevelTarget.ON_CALL)]
     rows = session.scalars(
         select(PolicyLevel).where(PolicyLevel.group_id == group_id).order_by(PolicyLevel.position)
     ).all()
@@ -104,9 +109,9 @@ def recipients(
 ) -> list[User]:
     """Everyone texted at a level at `now`: people of the case's organisation who can be
     texted; "on call" is whoever the rota (or an override) names at that moment."""
-    if level.target == "user":
+    if level.target == LevelTarget.USER:
         users = [u for u in [session.get(User, level.user_id)] if u is not None]
-    elif level.target == "on_call":
+    elif level.target == LevelTarget.ON_CALL:
         users = oncall.on_call_at(session, organisation_id, now)
     else:
         group = session.get(Group, group_id) if group_id else None
@@ -120,30 +125,30 @@ def recipients(
 def coordinators(session: Session, organisation_id: int) -> list[User]:
     """The organisation's coordinators who can be texted (the alarms go to them)."""
     users = session.scalars(
-        select(User).where(User.organisation_id == organisation_id, User.role == "coordinator")
+        select(User).where(User.organisation_id == organisation_id, User.role == Role.COORDINATOR)
     )
     return [u for u in users if oncall.can_be_texted(u)]
 
 
 def level_name(session: Session, level: LevelSpec) -> str:
     """How a level reads in a sentence: "the group's facilitators", "on call", "Ann Lee"."""
-    if level.target == "user":
+    if level.target == LevelTarget.USER:
         user = session.get(User, level.user_id) if level.user_id else None
         return user.name if user else "one person"
-    return "on call" if level.target == "on_call" else "the group's facilitators"
+    return "on call" if level.target == LevelTarget.ON_CALL else "the group's facilitators"
 
 
 def why_nobody(
     session: Session, organisation_id: int, group_id: int | None, level: LevelSpec, now: datetime
 ) -> str:
     """Why a level reaches nobody, in plain words ("" when it reaches someone)."""
-    if level.target == "on_call":
+    if level.target == LevelTarget.ON_CALL:
         if oncall.on_call_at(session, organisation_id, now):
             return "nobody on call right now can be texted (no phone, deactivated or STOP)"
         if oncall.anyone_on_rota(session, organisation_id, now):
             return "nobody is on call at this time (a gap in the rota)"
         return "nobody is on the on-call rota"
-    if level.target == "user":
+    if level.target == LevelTarget.USER:
         user = session.get(User, level.user_id) if level.user_id else None
         if user is None:
             return "the person chosen no longer exists"
@@ -159,7 +164,7 @@ def reaches_someone(
     session: Session, organisation_id: int, group_id: int | None, level: LevelSpec, now: datetime
 ) -> bool:
     """The level can reach a person: now, or for "on call" at some time of the rota."""
-    if level.target == "on_call":
+    if level.target == LevelTarget.ON_CALL:
         return oncall.anyone_on_rota(session, organisation_id, now)
     return bool(recipients(session, organisation_id, group_id, level, now))
 

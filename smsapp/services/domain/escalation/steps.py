@@ -21,6 +21,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, CaseEvent, Group, Member, Organisation, OutboxMessage, Timer
+from smsapp.models.escalations import UNRESOLVED, CaseStatus, Urgency
+from smsapp.models.messages import OutboxKind
+from smsapp.models.timers import TimerKind, TimerStatus
 from smsapp.services.core import outbox, timers
 from smsapp.services.core.crisis_resources import crisis_reply
 from smsapp.services.domain.escalation import texts
@@ -36,7 +39,6 @@ from smsapp.services.domain.escalation.policy import (
 from smsapp.services.domain.escalation.trail import event, people
 
 log = logging.getLogger(__name__)
-OPEN = ("open", "acked")
 BACKOFF_CAP = 8  # the longest wait between repeats, in multiples of the level's timeout
 MAX_TEXTS_PER_HOUR = 4  # texts about one case to one person in any 60 minutes
 # Events that start a step: each names its texts and its timer (a round that reached
@@ -64,15 +66,15 @@ def advance(
     case is never dropped. Acknowledged without DONE: remind the person who took it.
     """
     case = session.get(Case, case_id)
-    if case is None or case.status not in OPEN:
+    if case is None or case.status not in UNRESOLVED:
         return
     if failed_step is not None:
-        if case.status == "open" and failed_step == current_step(session, case):
+        if case.status == CaseStatus.OPEN and failed_step == current_step(session, case):
             _after_failure(session, case, failed_step, now)
         return
     if not _fired_by_current_timer(session, case):
         return  # a stale timer: a failure or a raise has moved the case on already
-    if case.status == "acked":
+    if case.status == CaseStatus.ACKED:
         remind_taker(session, case, now)
     else:
         _after_timeout(session, case, now)
@@ -117,7 +119,9 @@ def arm_follow_up(session: Session, case: Case, now: datetime) -> None:
 
 
 def cancel_steps(session: Session, case: Case) -> None:
-    timers.cancel(session, Timer.kind == "escalation_step", Timer.key.like(f"case:{case.id}:%"))
+    timers.cancel(
+        session, Timer.kind == TimerKind.ESCALATION_STEP, Timer.key.like(f"case:{case.id}:%")
+    )
 
 
 def step_of(row: OutboxMessage) -> int | None:
@@ -232,7 +236,7 @@ def _texts_last_hour(session: Session, case: Case, user_id: int, now: datetime) 
         select(func.count(OutboxMessage.id)).where(
             OutboxMessage.case_id == case.id,
             OutboxMessage.user_id == user_id,
-            OutboxMessage.kind == "escalation",
+            OutboxMessage.kind == OutboxKind.ESCALATION,
             OutboxMessage.created_at > now - timedelta(hours=1),
             OutboxMessage.idempotency_key.not_like("%taken%"),
         )
@@ -273,7 +277,7 @@ def _exhausted(session: Session, case: Case, now: datetime) -> None:
     if not _has_event(session, case, "alarm"):
         body = texts.unacknowledged(facts(session, case, now))
         _alarm(session, case, body, "alarm", now, "No answer")
-    if case.urgency == "urgent":
+    if case.urgency == Urgency.URGENT:
         _resend_resources(session, case, now)
     log.warning("case.unacknowledged", extra={"case_id": case.id})
 
@@ -311,7 +315,7 @@ def _resend_resources(session: Session, case: Case, now: datetime) -> None:
         session,
         to=member.phone,
         body=crisis_reply(org, member.language, reachable=False, group=group),
-        kind="crisis",
+        kind=OutboxKind.CRISIS,
         key=f"case:{case.id}:resources",
         now=now,
         organisation_id=case.organisation_id,
@@ -326,7 +330,7 @@ def _arm(session: Session, case: Case, due: datetime, now: datetime, why: str) -
     timers.schedule(
         session,
         key=f"case:{case.id}:step:{current_step(session, case)}",
-        kind="escalation_step",
+        kind=TimerKind.ESCALATION_STEP,
         due_at=due,
         now=now,
         payload={"case_id": case.id},
@@ -338,4 +342,4 @@ def _fired_by_current_timer(session: Session, case: Case) -> bool:
     """The step timer for the case's current step is the one running now."""
     key = f"case:{case.id}:step:{current_step(session, case)}"
     status = session.scalar(select(Timer.status).where(Timer.key == key))
-    return status == "claimed"
+    return status == TimerStatus.CLAIMED

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from smsapp.models.escalations import Urgency
+
 
 @dataclass(frozen=True)
 class AlertFacts:
@@ -27,7 +29,11 @@ class AlertFacts:
 
     @property
     def label(self) -> str:
-        return f"URGENT case {self.case_id}" if self.urgency == "urgent" else f"Case {self.case_id}"
+        return (
+            f"URGENT case {self.case_id}"
+            if self.urgency == Urgency.URGENT
+            else f"Case {self.case_id}"
+        )
 
 
 def ordinal(n: int) -> str:

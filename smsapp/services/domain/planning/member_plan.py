@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session
 
 from smsapp.db import insert_rows
 from smsapp.models import Group, Member, Organisation, Rsvp, Timer
+from smsapp.models.meetings import RsvpAnswer
+from smsapp.models.timers import TimerKind, TimerStatus
 from smsapp.services.domain import calendar
 from smsapp.services.domain.schedule import (
     DEFAULT_QUIET_HOURS,
@@ -160,7 +162,7 @@ def checkin_timer(
     due, local_date = _next_checkin(days or EVERY_DAY, local_time, zone, now, quiet, member.tz)
     return PlannedTimer(
         key=f"checkin:{member.id}:{local_date}",
-        kind="checkin",
+        kind=TimerKind.CHECKIN,
         due_at=due,
         member_id=member.id,
         payload={"planned": due.isoformat(), "local_date": local_date},
@@ -194,7 +196,7 @@ def reminder_timers(member: Member, agenda: GroupAgenda, now: datetime) -> list[
             planned.append(
                 PlannedTimer(
                     key=f"{prefix}{member.id}:{minutes}",
-                    kind="reminder",
+                    kind=TimerKind.REMINDER,
                     due_at=due,
                     member_id=member.id,
                     payload={
@@ -245,19 +247,20 @@ def _new_timer(plan: PlannedTimer, now: datetime) -> dict[str, Any]:
         "member_id": plan.member_id,
         "payload": plan.payload,
         "reason": plan.reason[:200],
-        "status": "pending",
+        "status": TimerStatus.PENDING,
         "created_at": now,
     }
 
 
 def _replan(row: Timer, plan: PlannedTimer) -> bool:
-    revive = row.status == "cancelled"
+    revive = row.status == TimerStatus.CANCELLED
     retime = (
-        row.status == "pending" and (row.payload or {}).get("planned") != plan.payload["planned"]
+        row.status == TimerStatus.PENDING
+        and (row.payload or {}).get("planned") != plan.payload["planned"]
     )
     if not (revive or retime):
         return False
-    row.status = "pending"
+    row.status = TimerStatus.PENDING
     row.due_at = plan.due_at
     row.payload = plan.payload
     row.reason = plan.reason[:200]
@@ -274,4 +277,4 @@ def declined_rsvp(session: Session, member_id: int, series_id: int, occurrence: 
             Rsvp.occurrence_start == occurrence,
         )
     )
-    return answer == "no"
+    return answer == RsvpAnswer.NO

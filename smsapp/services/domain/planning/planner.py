@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, defer
 
 from smsapp.db import is_postgres
 from smsapp.models import Group, Member
+from smsapp.models.members import MemberStatus
 from smsapp.services.domain.planning.member_plan import (
     PLAN_HORIZON,
     apply_plan,
@@ -64,7 +65,7 @@ def plan_all(session: Session, now: datetime, horizon: timedelta = PLAN_HORIZON)
             .options(*_NOT_NEEDED)
             .where(
                 Member.group_id == group.id,
-                Member.status == "active",
+                Member.status == MemberStatus.ACTIVE,
                 Member.automation_paused.is_(False),
             )
         ).all()

@@ -36,6 +36,9 @@ from smsapp.models import (
     Rsvp,
     Timer,
 )
+from smsapp.models.consent import ConsentKind
+from smsapp.models.members import MemberStatus
+from smsapp.models.messages import OutboxKind
 from smsapp.services.core import audit
 
 CONFIRM_WINDOW = timedelta(hours=24)
@@ -141,7 +144,7 @@ def _record_opt_out(session: Session, member: Member, now: datetime) -> None:
             organisation_id=member.organisation_id,
             member_id=member.id,
             phone_hash=member.phone_hash,
-            kind="opt_out",
+            kind=ConsentKind.OPT_OUT,
             method="erasure",
             at=now,
         )
@@ -197,7 +200,7 @@ def _delete_conversations(session: Session, member_id: int) -> int:
         session,
         OutboxMessage,
         OutboxMessage.case_id.in_(case_ids),
-        OutboxMessage.kind == "relay",
+        OutboxMessage.kind == OutboxKind.RELAY,
         OutboxMessage.member_id.is_(None),
     )
 
@@ -231,7 +234,7 @@ def _blank_profile(member: Member, now: datetime) -> None:
     member.group_id = None
     member.checkin_time = None
     member.automation_paused = False
-    member.status = "erased"
+    member.status = MemberStatus.ERASED
     member.updated_at = now
 
 

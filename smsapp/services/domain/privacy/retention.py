@@ -30,13 +30,14 @@ from smsapp.models import (
     Organisation,
     OutboxMessage,
 )
+from smsapp.models.escalations import CaseStatus
+from smsapp.models.messages import UNFINISHED
 from smsapp.services.core import audit
 
 CONSENT_YEARS = 4
 CONSENT_KEEP = timedelta(days=365 * CONSENT_YEARS + 1)  # a leap day never cuts it short
 DEFAULT_BATCH_SIZE = 500
 # Outbox rows still on their way out keep their body until they are sent or given up.
-UNFINISHED_SENDS = ("queued", "claimed")
 
 
 @dataclass
@@ -150,7 +151,7 @@ def _blank_outbox(session: Session, org_id: int, cutoff: datetime, batch_size: i
             OutboxMessage.organisation_id == org_id,
             OutboxMessage.created_at < cutoff,
             OutboxMessage.body.is_not(None),
-            OutboxMessage.status.not_in(UNFINISHED_SENDS),
+            OutboxMessage.status.not_in(UNFINISHED),
         )
         .order_by(OutboxMessage.id),
         batch_size,
@@ -196,7 +197,7 @@ def _blank_case_notes(session: Session, org_id: int, cutoff: datetime, batch_siz
         select(Case.id)
         .where(
             Case.organisation_id == org_id,
-            Case.status == "resolved",
+            Case.status == CaseStatus.RESOLVED,
             Case.resolved_at < cutoff,
             Case.note.is_not(None),
         )

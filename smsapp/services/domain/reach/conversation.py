@@ -18,11 +18,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, CaseEvent, CaseMessage, Member, OutboxMessage, User
+from smsapp.models.escalations import UNRESOLVED
+from smsapp.models.members import MemberStatus
+from smsapp.models.messages import OutboxKind, Priority
 from smsapp.services.core import outbox, standing
 from smsapp.services.domain.reach import notices, texts
 
 log = logging.getLogger(__name__)
-OPEN = ("open", "acked")
+OPEN = UNRESOLVED  # taken and not resolved: the case is in conversation
 MAX_SMS = 1600  # Twilio refuses longer bodies
 
 
@@ -60,9 +63,9 @@ def of_user(session: Session, user: User) -> list[Case]:
 
 def unreachable_reason(member: Member | None) -> str | None:
     """Why texts cannot reach the member (None when they can)."""
-    if member is None or member.status == "erased" or not member.phone:
+    if member is None or member.status == MemberStatus.ERASED or not member.phone:
         return "The member can no longer be reached."
-    if member.status == "opted_out":
+    if member.status == MemberStatus.OPTED_OUT:
         return (
             "The member has opted out of texts (STOP), so the phone company refuses every "
             "text to them, the automatic replies included."
@@ -88,7 +91,7 @@ def to_member(
         session,
         to=member.phone or "",
         body=signed,
-        kind="relay",
+        kind=OutboxKind.RELAY,
         key=f"case:{case.id}:msg:{_next_number(session, case)}",
         now=now,
         organisation_id=case.organisation_id,
@@ -107,7 +110,7 @@ def from_member(session: Session, case: Case, member: Member, body: str, now: da
             session,
             to=taker.phone,
             body=texts.from_member(case.id, body)[:MAX_SMS],
-            kind="relay",
+            kind=OutboxKind.RELAY,
             key=f"case:{case.id}:msg:{_next_number(session, case)}",
             now=now,
             organisation_id=case.organisation_id,
@@ -133,13 +136,13 @@ def hand_over(session: Session, case: Case, by: User, to: User, now: datetime) -
             session,
             to=to.phone,
             body=texts.handed_to_you(case.id, by, notices.case_link(session, case)),
-            kind="escalation",
+            kind=OutboxKind.ESCALATION,
             key=f"case:{case.id}:handed:{now.isoformat()}:u{to.id}",
             now=now,
             organisation_id=case.organisation_id,
             user_id=to.id,
             case_id=case.id,
-            priority="urgent",
+            priority=Priority.URGENT,
         )
     notices.tell_member_taken(session, case, to, now)
     log.info("case.handed", extra={"case_id": case.id})

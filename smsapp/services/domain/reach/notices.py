@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, CaseEvent, Member, Organisation, User
+from smsapp.models.members import UNREACHABLE
+from smsapp.models.messages import OutboxKind
 from smsapp.services.core import outbox
 from smsapp.services.core.texts import text
 from smsapp.services.domain.escalation import hooks
@@ -65,7 +67,7 @@ def tell_member_taken(session: Session, case: Case, user: User, now: datetime) -
         return
     member.automation_paused = True
     member.updated_at = now
-    if member.status in ("opted_out", "erased") or not member.phone:
+    if member.status in UNREACHABLE or not member.phone:
         _event(session, case, now, "member_not_told", user, "texts cannot reach the member")
         return
     if _last_told(session, case) == user.id:
@@ -78,7 +80,7 @@ def tell_member_taken(session: Session, case: Case, user: User, now: datetime) -
         session,
         to=member.phone,
         body=body,
-        kind="relay",
+        kind=OutboxKind.RELAY,
         key=f"case:{case.id}:notice:{told + 1}",
         now=now,
         organisation_id=case.organisation_id,
@@ -94,14 +96,14 @@ def tell_member_closed(session: Session, case: Case, user: User, now: datetime) 
     member = session.get(Member, case.member_id) if case.member_id else None
     if member is None or _told_count(session, case) == 0:
         return
-    if member.status in ("opted_out", "erased") or not member.phone:
+    if member.status in UNREACHABLE or not member.phone:
         return
     taker = session.get(User, case.acked_by) if case.acked_by else user
     outbox.queue_message(
         session,
         to=member.phone,
         body=text("conversation_closed", member.language, facilitator=first_name(taker or user)),
-        kind="relay",
+        kind=OutboxKind.RELAY,
         key=f"case:{case.id}:closed",
         now=now,
         organisation_id=case.organisation_id,

@@ -20,7 +20,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from smsapp.models import Call, Case, CaseEvent, Member, Organisation, User
-from smsapp.models.calls import FINAL_CALL_STATUSES
+from smsapp.models.calls import FINAL_CALL_STATUSES, CallPurpose
+from smsapp.models.escalations import CaseStatus, Urgency
+from smsapp.models.members import MemberStatus
 from smsapp.services.core import calls
 from smsapp.services.domain import escalation
 from smsapp.transport.base import TransportError
@@ -53,9 +55,9 @@ def request_bridge(
 ) -> Call:
     """Queue a call that rings `user` and then connects the case's member."""
     member = session.get(Member, case.member_id) if case.member_id else None
-    if member is None or not member.phone or member.status == "erased":
+    if member is None or not member.phone or member.status == MemberStatus.ERASED:
         raise CallRefused("This member can no longer be reached by phone.")
-    if case.status == "resolved":
+    if case.status == CaseStatus.RESOLVED:
         raise CallRefused(f"Case {case.id} is closed.")
     if case.acked_by != user.id:
         raise CallRefused(f"Take case {case.id} (ACK) before calling the member.")
@@ -66,7 +68,7 @@ def request_bridge(
         raise CallRefused("The organisation has no phone number that can place calls.")
     call = calls.queue_call(
         session,
-        purpose="bridge",
+        purpose=CallPurpose.BRIDGE,
         key=f"case:{case.id}:bridge:{now.isoformat()}:u{user.id}",
         to=user.phone,
         caller_id=caller_id,
@@ -101,7 +103,7 @@ def key_pressed(
         if tries < KEY_TRIES:
             return _prompt(session, call)
         return VoiceStep(say=["No key was pressed. Goodbye."])
-    if call.purpose == "bridge":
+    if call.purpose == CallPurpose.BRIDGE:
         return _connect(session, call)
     return _take(session, call, now)
 
@@ -139,7 +141,7 @@ def call_ended(
     call.status = status
     call.duration_seconds = duration
     call.ended_at = now
-    if call.purpose == "alert" and call.outcome not in ("acked", "taken"):
+    if call.purpose == CallPurpose.ALERT and call.outcome not in ("acked", "taken"):
         call.outcome = call.outcome or "unanswered"
         who = _staff_name(session, call)
         _event(session, call, now, "call", f"call to {who}: {status}, not taken")
@@ -161,7 +163,7 @@ def call_failed(
     reason = f"error {error.code}" if error is not None and error.code else "not placed"
     _event(session, call, now, "call", f"call to {_staff_name(session, call)} failed: {reason}")
     log.warning("call.failed", extra={"call_id": call.id, "error_code": call.error_code})
-    if call.purpose == "alert":
+    if call.purpose == CallPurpose.ALERT:
         _move_case_on(session, call, now)
 
 
@@ -171,7 +173,7 @@ def _prompt(session: Session, call: Call) -> VoiceStep:
     program = org.program_name if org else "Peer support"
     if case is None:
         return GOODBYE
-    if call.purpose == "bridge":
+    if call.purpose == CallPurpose.BRIDGE:
         return VoiceStep(
             say=[
                 f"This is {program}. Press 1 to call the member of case {case.id} now.",
@@ -179,7 +181,7 @@ def _prompt(session: Session, call: Call) -> VoiceStep:
             ],
             gather=True,
         )
-    label = "Urgent case" if case.urgency == "urgent" else "Case"
+    label = "Urgent case" if case.urgency == Urgency.URGENT else "Case"
     return VoiceStep(
         say=[f"This is {program}. {label} {case.id} needs a person. Press 1 to take it."],
         gather=True,
@@ -206,7 +208,7 @@ def _take(session: Session, call: Call, now: datetime) -> VoiceStep:
         call.outcome = "taken"
     if call.outcome == "acked":
         return VoiceStep(say=[f"Thank you. Case {case.id} is yours. Details are in the console."])
-    if case.status == "resolved":
+    if case.status == CaseStatus.RESOLVED:
         return VoiceStep(say=[f"Case {case.id} is already closed. Thank you. Goodbye."])
     return VoiceStep(say=[f"Case {case.id} was already taken. No action is needed. Goodbye."])
 

@@ -20,6 +20,8 @@ _NUMBER = r"[0-9]+ "
 _BIG = r"(?:[1-9][0-9]+|ten|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|dozen) "
 _CLAUSE_START = r"(?:^| _) "
 _CLAUSE_END = r"(?:$|_ )"
+# Tokens that stand for one fixed pattern ("$$": the end of the whole text).
+_FIXED_UNITS = {"...": _GAP, "<n>": _NUMBER, "<big>": _BIG, "$": _CLAUSE_END, "$$": "$"}
 _SYNTAX = {"(", ")", ")*", ")+", "|", "?", "...", "<n>", "<big>", "^", "^^", "$", "$$"}
 
 
@@ -77,36 +79,32 @@ class Compiler:
     def _unit(self, tokens: list[str], pos: int) -> tuple[str, int]:
         token = tokens[pos]
         if token == "(":
-            alternatives = []
-            pos += 1
-            while True:
-                body, pos = self._sequence(tokens, pos)
-                if not body:
-                    raise ValueError("empty alternative")
-                alternatives.append(body)
-                if pos >= len(tokens):
-                    raise ValueError("unbalanced parentheses")
-                if tokens[pos].startswith(")"):
-                    repeat = tokens[pos][1:]
-                    return "(?:" + "|".join(alternatives) + ")" + repeat, pos + 1
-                pos += 1  # "|"
+            return self._group(tokens, pos + 1)
         if token == "?" or token.startswith(")"):
             raise ValueError(f"unexpected {token!r}")
-        if token == "...":
-            return _GAP, pos + 1
-        if token == "<n>":
-            return _NUMBER, pos + 1
-        if token == "<big>":
-            return _BIG, pos + 1
-        if token == "$":
-            return _CLAUSE_END, pos + 1
-        if token == "$$":
-            return "$", pos + 1
+        if token in _FIXED_UNITS:
+            return _FIXED_UNITS[token], pos + 1
         if token in ("^", "^^"):
             raise ValueError(f"'{token}' may only start a phrase")
         if token.startswith("{"):
             return self._set(token[1:-1]), pos + 1
         return self._word(token), pos + 1
+
+    def _group(self, tokens: list[str], pos: int) -> tuple[str, int]:
+        """Alternatives in parentheses (`pos` is just after the opening one), with the
+        closing parenthesis's repeat (`)*`, `)+`)."""
+        alternatives = []
+        while True:
+            body, pos = self._sequence(tokens, pos)
+            if not body:
+                raise ValueError("empty alternative")
+            alternatives.append(body)
+            if pos >= len(tokens):
+                raise ValueError("unbalanced parentheses")
+            if tokens[pos].startswith(")"):
+                repeat = tokens[pos][1:]
+                return "(?:" + "|".join(alternatives) + ")" + repeat, pos + 1
+            pos += 1  # "|"
 
     def _word(self, word: str) -> str:
         if word.endswith("*"):
