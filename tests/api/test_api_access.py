@@ -50,11 +50,12 @@ CSV = "name,phone\nAna,+12025550177\n"
 FLOW = "id: checkin\nversion: 1\n"
 OVERRIDE = {"user_id": 1, "starts": "2026-03-02T09:00", "ends": "2026-03-02T18:00"}
 POLICY = {"levels": [{"target": "group_facilitators"}, {"target": "on_call"}]}
+INVITATION = {"role": "facilitator", "email": "y@example.org", "name": "Y"}
 
 
 def _routes(world: World, case_id: int) -> list[tuple[str, str, Any]]:
     """One call per API route, every id pointing at Harbor's things (hope, Sam's case)."""
-    hope, sam = world.hope.id, world.members["sam"].id
+    hope, sam, alice = world.hope.id, world.members["sam"].id, world.users["alice"].id
     series, announcement = _ids(world)
     member = {"phone": "+12025550111", "name": "Sam", "group_id": hope}
     return [
@@ -104,6 +105,11 @@ def _routes(world: World, case_id: int) -> list[tuple[str, str, Any]]:
         ("GET", f"/cases/{case_id}", None),
         ("GET", "/staff", None),
         ("POST", "/staff", {"role": "facilitator", "email": "x@example.org", "name": "X"}),
+        ("POST", "/staff/invitations", INVITATION),
+        ("GET", f"/staff/{alice}", None),
+        ("POST", f"/staff/{alice}/password-reset", None),
+        ("POST", f"/staff/{alice}/deactivate", None),
+        ("POST", f"/staff/{alice}/reactivate", None),
         ("GET", "/settings", None),
         ("PUT", "/settings", {}),
     ]
@@ -119,6 +125,7 @@ NOT_ABOUT_HARBOR = {
     "/oncall/overrides/1": 403,
     "/groups": 403,  # POST: a new group of the caller's own organisation; coordinators only
     "/staff": 403,  # the caller's own organisation's people; coordinators only
+    "/staff/invitations": 403,  # a new account of the caller's own organisation
     "/settings": 403,
 }
 LISTS = {("GET", "/groups"), ("GET", "/cases?status=open"), ("GET", "/dashboard")}

@@ -1,28 +1,33 @@
 """Two journeys walked in Chromium as the people would, at 390×844 and 1280×800.
 
-A coordinator sets up a group with a weekly meeting, a check-in time and a two-level
-escalation policy, imports members from a CSV and adds a facilitator; a facilitator works a
-case that a member's text opened (the list, ACK, a reply in the case chat, DONE with a
-note). Every step checks what the person sees, that nothing scrolls sideways, that the CSP
-blocked nothing, and saves a screenshot under test-artifacts/screenshots/journey-*.png.
+A coordinator invites a facilitator from the staff page, sets up a group with a weekly
+meeting, a check-in time and a two-level escalation policy, and imports members from a CSV;
+the facilitator opens the link the invitation mailed her, sets a password, logs in with it
+and works the case a new member's text opened. A facilitator works a case that a member's
+text opened (the list, ACK, a reply in the case chat, DONE with a note). Every step checks
+what the person sees, that nothing scrolls sideways, that the CSP blocked nothing, and saves
+a screenshot under test-artifacts/screenshots/journey-*.png.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from smsapp.models import Organisation
-from smsapp.services.domain.staff import add_staff
+from smsapp.config import Settings
 from tests.browser.browser_helpers import horizontal_overflow, log_in, open_menu, screenshot
-from tests.factories import PASSWORD
+from tests.smtp_stand_in import serve_smtp
 
 SIZES = ("phone", "desktop")
+ERIN_PASSWORD = "rising tide 2026 evenings"
+ERIN_PHONE = "+12025550131"
+BEN = "+12025550122"  # Ben Carter, from the CSV
 CSV = (
     "name,phone,group,language\n"
     "Ana Lopez,+1 202 555 0121,RISING,es\n"
@@ -51,33 +56,62 @@ class Journey:
         self.page.locator(".site-menu nav").get_by_role("link", name=link, exact=True).click()
 
 
-def _add_erin(world: Any) -> None:
-    """Erin's account as the `smsapp users add` command makes it (no invite page yet)."""
-    rt = world.runtime
-    with rt.session() as s:
-        org = s.scalars(select(Organisation).where(Organisation.id == world.org.id)).one()
-        add_staff(
-            s,
-            org,
-            role="facilitator",
-            email="erin@example.org",
-            name="Erin Park",
-            password=PASSWORD,
-            now=rt.now(),
-            phone="+12025550131",
-        )
-        s.commit()
+@pytest.fixture
+def smtp() -> Iterator[Any]:
+    """The mail server the console sends invitations through (tests.smtp_stand_in)."""
+    with serve_smtp() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: Any) -> Settings:
+    return settings.with_(
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.server_address[1],
+        smtp_starttls=False,
+        mail_from="console@example.org",
+    )
+
+
+def _mailed_link(smtp: Any, to: str) -> str:
+    """The one-time link in the invitation mailed to `to`, as a path of the served app."""
+    (mail,) = [m for m in smtp.received if m["To"] == to]
+    assert "invited" in mail["Subject"], mail["Subject"]
+    body = mail.get_payload(decode=True).decode()
+    found = re.search(r"https?://\S+/console/welcome/[\w-]+", body)
+    assert found, body
+    # The link starts with PUBLIC_BASE_URL (the tests' https://sms.example.org); the browser
+    # opens the same path on the server the tests run.
+    return urlsplit(found.group(0)).path
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_coordinator_sets_up_a_group(
-    new_page: Callable[[str], Page], size: str, world: Any, tmp_path: Path
+    new_page: Callable[[str], Page],
+    size: str,
+    world: Any,
+    tmp_path: Path,
+    phones: Any,
+    smtp: Any,
 ) -> None:
-    _add_erin(world)
     page = new_page(size)
     walk = Journey(page, f"coordinator-{size}")
     log_in(page, "carol")
     walk.step("dashboard")
+
+    # Erin is invited from the staff page; the link is mailed to her.
+    walk.go("Staff")
+    expect(page.locator("main h1")).to_have_text("Staff")
+    page.get_by_label("Name", exact=True).fill("Erin Park")
+    page.get_by_label("Email").fill("erin@example.org")
+    page.get_by_label("Facilitator", exact=False).check()
+    page.get_by_label("Mobile number (optional)").fill("+1 202 555 0131")
+    walk.step("staff-invite")
+    page.get_by_role("button", name="Invite").click()
+    expect(page.locator("main h1")).to_have_text("Erin Park")
+    expect(page.locator("main")).to_contain_text("We emailed this link to erin@example.org")
+    walk.step("staff-invited")
+    welcome = _mailed_link(smtp, "erin@example.org")
 
     # A new group, Erin facilitating it.
     walk.go("Groups")
@@ -160,17 +194,69 @@ def test_coordinator_sets_up_a_group(
     expect(page.locator("main")).to_contain_text("Wednesday circle")
     walk.step("dashboard-after")
 
-    # Erin signs in and sees the group she facilitates.
+    # Erin opens the mailed link, sets her password, and logs in with it.
     erin = new_page(size)
+    erin_walk = Journey(erin, f"coordinator-{size}-erin")
+    erin.goto(welcome)
+    expect(erin.locator("main h1")).to_have_text("Welcome, Erin Park")
+    erin.get_by_label("New password").fill(ERIN_PASSWORD)
+    erin.get_by_label("The same password again").fill(ERIN_PASSWORD)
+    erin_walk.step("welcome")
+    erin.get_by_role("button", name="Set password and log in").click()
+    expect(erin.locator("main h1")).to_have_text("Dashboard")
+    expect(erin.locator("main")).to_contain_text("Welcome, Erin Park")
+    open_menu(erin)
+    erin.locator(".site-menu form.logout button").click()
+    expect(erin.locator("main h1")).to_have_text("Log in")
+    erin.goto(welcome)
+    expect(erin.locator("main")).to_contain_text("no longer works")  # it worked once
     erin.goto("/console/login")
     erin.get_by_label("Email").fill("erin@example.org")
-    erin.get_by_label("Password").fill(PASSWORD)
+    erin.get_by_label("Password").fill(ERIN_PASSWORD)
     erin.get_by_role("button", name="Log in").click()
     expect(erin.locator("main h1")).to_have_text("Dashboard")
-    Journey(erin, f"coordinator-{size}-erin").step("erin-dashboard")
+    erin_walk.step("erin-dashboard")
     erin.goto("/console/members")
     expect(erin.locator("main")).to_contain_text("Ana Lopez")
     expect(erin.locator("main")).not_to_contain_text("Sam")  # Hope Circle is not hers
+
+    # Carol invites Ben by text; he says YES, then texts that he is in crisis.
+    walk.go("Members")
+    page.locator("main").get_by_role("link", name="Ben Carter").click()
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_role("button", name="Invite by SMS").click()
+    expect(page.locator(".flash")).to_be_visible()
+    walk.step("member-invited")
+    phones.drain()
+    assert phones.received(BEN), "Ben got no consent request"
+    phones.text(BEN, "YES")
+    phones.text(BEN, "I can't do this anymore, I want to kill myself")
+    phones.drain()
+    alerts = phones.received(ERIN_PHONE)
+    assert any(t.startswith("URGENT case") and "(RISING)" in t for t in alerts), alerts
+
+    # Erin works the case: ACK, a text to Ben, DONE with a note.
+    erin_walk.go("Cases")
+    case = erin.locator("main table").get_by_role("link", name="Texted about")
+    expect(case).to_contain_text("thoughts of killing oneself")
+    erin_walk.step("erin-cases")
+    case.click()
+    expect(erin.locator("main h1")).to_contain_text("open")
+    case_id = int(erin.url.rsplit("/", 1)[-1].split("#")[0])
+    erin.get_by_role("button", name="ACK — I have this").click()
+    expect(erin.locator(".flash")).to_contain_text(f"Case {case_id} acknowledged")
+    erin_walk.step("erin-case-acked")
+    phones.drain()
+    erin.get_by_label("Message to Ben").fill("Hi Ben, it's Erin from Rising Tide. Can you talk?")
+    erin.get_by_role("button", name="Send").click()
+    expect(erin.locator("#reach .chat")).to_contain_text("Can you talk?")
+    erin_walk.step("erin-case-replied")
+    phones.drain()
+    assert any("it's Erin from Rising Tide" in t for t in phones.received(BEN))
+    erin.get_by_label("Note").fill("Called Ben; he is with his sister tonight.")
+    erin.get_by_role("button", name="DONE").click()
+    expect(erin.locator(".flash")).to_have_text(f"Case {case_id} is done.")
+    erin_walk.step("erin-case-done")
 
 
 @pytest.mark.parametrize("size", SIZES)

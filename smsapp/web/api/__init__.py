@@ -21,6 +21,7 @@ from smsapp.web.api import (
     org_admin,
     reports,
     series,
+    staff_accounts,
 )
 from smsapp.web.api.blueprint import bp
 
@@ -41,6 +42,7 @@ ROUTE_MODULES = (
     org_admin,
     reports,
     series,
+    staff_accounts,
 )
 
 

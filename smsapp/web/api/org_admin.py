@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from smsapp.models import Organisation, User
 from smsapp.phones import MASK
-from smsapp.services.domain import oncall, org_settings, staff
+from smsapp.services.domain import oncall, org_settings, staff, staff_access
 from smsapp.web.api import access, auth
 from smsapp.web.api.blueprint import bp as api_bp
 from smsapp.web.api.group_setup import refused
@@ -52,8 +52,10 @@ def change_settings(json: SettingsIn) -> object:
     return SettingsOut(**asdict(org_settings.current(org)))
 
 
-def _staff_out(user: User) -> StaffOut:
+def staff_out(user: User) -> StaffOut:
+    """A staff member as the API shows them: phone masked, and never their link."""
     last4 = (user.phone or "")[-4:]
+    link = staff_access.pending_link(auth.db(), user.id, runtime().now()) if user.active else None
     return StaffOut(
         id=user.id,
         email=user.email,
@@ -63,6 +65,8 @@ def _staff_out(user: User) -> StaffOut:
         active=user.active,
         group_ids=sorted(g.id for g in user.groups),
         phone=f"{MASK} {last4}" if last4 else None,
+        password_set=bool(user.password_hash),
+        link_pending=link is not None,
     )
 
 
@@ -77,14 +81,15 @@ def list_staff() -> StaffList:
         .where(User.organisation_id == user.organisation_id, User.sandbox.is_(False))
         .order_by(User.name, User.id)
     )
-    return StaffList(staff=[_staff_out(u) for u in people])
+    return StaffList(staff=[staff_out(u) for u in people])
 
 
 @api_bp.post("/staff")
 @api_spec.validate(resp=answers(400, 403, 404, 422, HTTP_201=StaffOut), tags=["staff"])
 def add_staff(json: StaffIn) -> object:
     """A new coordinator or facilitator account. It has no password: they set one with
-    `smsapp users` or an invite before they can sign in."""
+    `smsapp users` or a link (POST /staff/{user_id}/password-reset) before they can sign
+    in. POST /staff/invitations does both at once."""
     session, user = auth.db(), auth.current_user()
     access.require_coordinator(user)
     org = _organisation()
@@ -103,4 +108,4 @@ def add_staff(json: StaffIn) -> object:
         return refused([(exc.field, str(exc))])
     access.audit_view(session, user, "add_staff", ("user", person.id))
     session.commit()
-    return _staff_out(person), 201
+    return staff_out(person), 201

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from smsapp.phones import InvalidPhone, normalise_phone
+from smsapp.web.hardening import MAX_ID
 
 
 class _In(BaseModel):
@@ -144,7 +145,7 @@ class ReportQuery(_In):
 
 
 class GroupQuery(_In):
-    group_id: int | None = Field(default=None, ge=1, description="only this group")
+    group_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="only this group")
 
 
 class MeetingsQuery(GroupQuery):

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from smsapp.web.api.schemas import _Body
+from smsapp.web.hardening import MAX_ID
 
 HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
@@ -197,6 +198,10 @@ class StaffOut(BaseModel):
     active: bool
     group_ids: list[int]
     phone: str | None = Field(description="masked: only the last four digits are shown")
+    password_set: bool = Field(description="false until they set one from their link")
+    link_pending: bool = Field(
+        description="an invitation or password link is waiting to be used (never the link)"
+    )
 
 
 class StaffList(BaseModel):
@@ -209,6 +214,37 @@ class StaffIn(_Setup):
     name: str = Field(max_length=120)
     phone: str = Field(default="", max_length=40, description="receives escalation texts")
     group_ids: list[int] = Field(default_factory=list, max_length=50)
+
+
+class InvitationIn(_Setup):
+    """Someone to invite: their account is made without a password, and a one-time link
+    (valid 7 days) lets them set one."""
+
+    role: Literal["coordinator", "facilitator"]
+    email: str = Field(max_length=254)
+    name: str = Field(max_length=120)
+    phone: str = Field(default="", max_length=40, description="receives escalation texts")
+    group_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, max_length=50, description="a facilitator's groups"
+    )
+
+
+class StaffLinkOut(BaseModel):
+    """A new one-time link. It is in this answer only (the database keeps a hash of it):
+    hand it to its owner. It is mailed to them too when mail is set up."""
+
+    staff: StaffOut
+    purpose: Literal["invite", "reset"] = Field(
+        description="invite: they have never set a password; reset: a new one"
+    )
+    link: str = Field(description="opens the console's page to set a password, once")
+    expires_at: datetime
+    mailed: bool = Field(description="true when the mail server accepted the mail")
+
+
+class DeactivatedOut(BaseModel):
+    staff: StaffOut
+    logins_ended: int = Field(description="console logins ended at once")
 
 
 class CaseEventOut(BaseModel):

@@ -16,10 +16,10 @@ from werkzeug.wrappers import Response
 
 from smsapp.models import Case, Group, Organisation, User
 from smsapp.models.escalations import UNRESOLVED
-from smsapp.models.users import LinkPurpose
 from smsapp.services.domain import staff, staff_access
 from smsapp.services.domain.staff import StaffError
-from smsapp.transport.mail import mail_configured, send_mail
+from smsapp.transport.mail import mail_configured
+from smsapp.web import staff_links
 from smsapp.web.console import reveal
 from smsapp.web.console.auth import start_login
 from smsapp.web.console.core import (
@@ -210,39 +210,8 @@ def welcome(token: str) -> Any:
 
 def _after_link(issued: staff_access.IssuedLink) -> Response:
     """Mail the link when mail is set up, and show it once on the person's page."""
-    url = _link_url(issued.token)
-    mailed = send_mail(
-        runtime().settings,
-        issued.user.email,
-        _subject(issued),
-        _mail_body(issued, url),
-    )
+    url, mailed = staff_links.deliver(issued, _org(), db_user())
     reveal.stash(f"link:{issued.user.id}", url)
     return redirect(
         url_for("console.staff_person", user_id=issued.user.id, mailed="1" if mailed else None)
-    )
-
-
-def _link_url(token: str) -> str:
-    base = runtime().settings.public_base_url or request.url_root
-    return base.rstrip("/") + url_for("console.welcome", token=token)
-
-
-def _subject(issued: staff_access.IssuedLink) -> str:
-    if issued.purpose == LinkPurpose.INVITE:
-        return f"You are invited to {_org().name} on smsapp"
-    return "Set a new smsapp password"
-
-
-def _mail_body(issued: staff_access.IssuedLink, url: str) -> str:
-    inviter = current_account().name
-    opening = (
-        f"{inviter} invited you to work with {_org().name} as a {issued.user.role}."
-        if issued.purpose == LinkPurpose.INVITE
-        else f"{inviter} sent you a link to set a new password."
-    )
-    until = issued.expires_at.strftime("%Y-%m-%d %H:%M UTC")
-    return (
-        f"Hello {issued.user.name},\n\n{opening}\n\nOpen this link to set your password "
-        f"(it works once, until {until}):\n{url}\n\nIf you did not expect this, ignore it.\n"
     )
