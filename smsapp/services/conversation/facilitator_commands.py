@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 from smsapp.models import Case, User
 from smsapp.models.escalations import CaseStatus
 from smsapp.services.conversation.inbound_text import InboundText
+from smsapp.services.core.texts import text as translate
 from smsapp.services.domain import escalation
 from smsapp.services.domain.reach import notices
 from smsapp.services.domain.reach import texts as reach_texts
 
-USAGE = "Reply ACK <case>, R <case> <text>, DONE <case> <note>, or HEADCOUNT."
-NO_CASE = "No open case found. " + USAGE
+USAGE = translate("staff_usage")
+NO_CASE = translate("staff_no_case", usage=USAGE)
 _CASE_NUMBER = re.compile(r"#?(\d+)\b\s*(.*)$", re.S)
 
 
@@ -47,7 +48,7 @@ def _ack(session: Session, user: User, rest: str, now: datetime) -> str:
     if not escalation.acknowledge(session, case, user, now):
         return _already(session, case)
     if case.member_id is None:
-        return f"Thanks, case {case.id} is yours. Reply DONE {case.id} <note> when resolved."
+        return translate("ack_taken_no_member", case_id=case.id)
     return reach_texts.taken(case.id, notices.was_told(session, case))
 
 
@@ -57,11 +58,11 @@ def _done(session: Session, user: User, rest: str, now: datetime) -> str:
     if case is None:
         return NO_CASE
     if case.status == CaseStatus.RESOLVED:
-        return f"Case {case.id} is already closed."
+        return translate("case_already_closed", case_id=case.id)
     if not note:
-        return f"Please add a note: DONE {case.id} <what happened>."
+        return translate("done_needs_note", case_id=case.id)
     escalation.resolve(session, case, user, note, now)
-    return f"Case {case.id} resolved. Thank you."
+    return translate("done_resolved", case_id=case.id)
 
 
 def _split(rest: str) -> tuple[int | None, str]:
@@ -95,5 +96,7 @@ def _newest(session: Session, user: User, statuses: tuple[str, ...]) -> Case | N
 def _already(session: Session, case: Case) -> str:
     taker = session.get(User, case.acked_by) if case.acked_by else None
     if case.status == CaseStatus.ACKED and taker is not None:
-        return f"Case {case.id} was already taken by {taker.name.split(' ')[0]}."
-    return f"Case {case.id} is already {'closed' if case.status == 'resolved' else case.status}."
+        return translate("case_already_taken", case_id=case.id, taker=taker.name.split(" ")[0])
+    if case.status == CaseStatus.RESOLVED:
+        return translate("case_already_closed", case_id=case.id)
+    return translate("case_already_status", case_id=case.id, status=case.status)

@@ -20,30 +20,6 @@ from smsapp.services.domain.schedule import parse_time_of_day
 
 MAX_PAUSE_DAYS = 90
 _PAUSE_DAYS = re.compile(r"^(\d{1,3})\s*(d|day|days|dia|dias)?$", re.IGNORECASE)
-# Texts for the commands added with the flows work (kept here, beside their command).
-_TEXTS = {
-    "pause_days": {
-        "en": "Paused for {days} day(s): no check-ins or reminders until {until}. "
-        "Text RESUME to come back sooner. TALK still reaches a facilitator.",
-        "es": "En pausa por {days} dia(s): sin mensajes hasta el {until}. "
-        "Envia RESUME para volver antes. TALK sigue llegando a un facilitador.",
-    },
-    "pause_bad": {
-        "en": "To pause, text PAUSE, or PAUSE 3 days (up to 90).",
-        "es": "Para pausar, envia PAUSE, o PAUSE 3 dias (hasta 90).",
-    },
-    "mood": {"en": "Your last {count}: {scores}", "es": "Tus ultimos {count}: {scores}"},
-    "mood_none": {
-        "en": "No check-ins yet. Text 1-5 anytime (1 = very low, 5 = great).",
-        "es": "Aun no hay respuestas. Envia 1-5 cuando quieras (1 = muy mal, 5 = muy bien).",
-    },
-}
-
-
-def _say(name: str, language: str, **values: object) -> str:
-    entry = _TEXTS[name]
-    return entry.get(language, entry["en"]).format(**values)
-
 
 LANGUAGES = {"EN": "en", "ENGLISH": "en", "ES": "es", "ESPANOL": "es", "SPANISH": "es"}
 
@@ -76,7 +52,7 @@ def pause_days(text: InboundText) -> int | None:
 def _pause(session: Session, member: Member, text: InboundText, now: datetime) -> str:
     days = pause_days(text)
     if days is None:
-        return _say("pause_bad", member.language)
+        return translate("pause_bad", member.language)
     pause(session, member, now)
     # A new PAUSE replaces any earlier automatic resume: the latest request wins.
     timers.cancel(session, Timer.member_id == member.id, Timer.kind == TimerKind.AUTO_RESUME)
@@ -87,15 +63,15 @@ def _pause(session: Session, member: Member, text: InboundText, now: datetime) -
 
     until = schedule_resume(session, member, now + timedelta(days=days), now)
     when = format_local(until, member.tz, member.language)
-    return _say("pause_days", member.language, days=days, until=when)
+    return translate("pause_days", member.language, days=days, until=when)
 
 
 def _mood(session: Session, member: Member, _text: InboundText, now: datetime) -> str:
     scores = checkins.last_scores(session, member.id, 7)
     if not scores:
-        return _say("mood_none", member.language)
+        return translate("mood_none", member.language)
     shown = " ".join(str(score) for score in scores)
-    return _say("mood", member.language, count=len(scores), scores=shown)
+    return translate("mood", member.language, count=len(scores), scores=shown)
 
 
 def _resume(session: Session, member: Member, _text: InboundText, now: datetime) -> str | None:
@@ -142,7 +118,7 @@ def _time(session: Session, member: Member, text: InboundText, now: datetime) ->
 def _lang(session: Session, member: Member, text: InboundText, now: datetime) -> str | None:
     language = LANGUAGES.get(text.argument)
     if language is None:
-        return "Reply LANG EN for English / LANG ES para español."
+        return translate("lang_bad")
     member.language = language
     member.updated_at = now
     return translate("lang_set", language)

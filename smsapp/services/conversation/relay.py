@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from smsapp.models import Case, Member, User
 from smsapp.models.escalations import CaseStatus
 from smsapp.services.conversation.inbound_text import InboundText
+from smsapp.services.core.texts import text as translate
 from smsapp.services.domain import escalation
 from smsapp.services.domain.reach import conversation, notices, texts
 
@@ -64,13 +65,13 @@ def from_member(
 def _to_case(session: Session, user: User, number: int, words: str, now: datetime) -> Relayed:
     case = session.get(Case, number)
     if case is None or not escalation.can_act_on(session, user, case):
-        return Relayed(f"No open case {number} found.")
+        return Relayed(translate("relay_no_case", case_id=number))
     if case.acked_by != user.id or case.status == CaseStatus.RESOLVED:
         if case.status == CaseStatus.OPEN and case.acked_by is None:
-            return Relayed(f"Case {number} is not taken yet: reply ACK {number} first.")
-        return Relayed(f"Case {number} is not in a conversation of yours. Nothing was sent.")
+            return Relayed(translate("relay_not_taken", case_id=number))
+        return Relayed(translate("relay_not_yours", case_id=number))
     if not words:
-        return Relayed(f"Add your message: R {number} <text>.")
+        return Relayed(translate("relay_empty", case_id=number))
     return _send(session, case, user, words, now)
 
 

@@ -318,10 +318,10 @@ def _staff_compliance(user: User, kind: Compliance) -> str:
     """A facilitator's STOP stops escalation texts to them (the console still shows cases)."""
     if kind == "stop":
         user.sms_opted_out = True
-        return "smsapp: you will get no more alerts by SMS. Reply START to get them again."
+        return translate("staff_stop_confirm")
     if kind == "start":
         user.sms_opted_out = False
-        return "smsapp: alerts by SMS are on again."
+        return translate("staff_start_confirm")
     return facilitator_commands.USAGE
 
 

@@ -35,6 +35,7 @@ from smsapp.models.messages import OutboxKind
 from smsapp.models.timers import TimerKind, TimerStatus
 from smsapp.services.conversation import conversations
 from smsapp.services.core import outbox, timers
+from smsapp.services.core.texts import text
 from smsapp.services.domain import calendar, flow_sessions
 from smsapp.services.domain.planning.member_plan import declined_rsvp, plan_member, quiet_hours_for
 from smsapp.services.domain.schedule import format_local, shift_later
@@ -44,16 +45,8 @@ DEFER_STEP = timedelta(minutes=15)
 HOLD_MAX = timedelta(hours=1)
 AFTER_WAIT = timedelta(minutes=1)
 
-NOTICES = {
-    "cancelled": {
-        "en": "{group}: the meeting on {when} is cancelled. Sorry for the change.",
-        "es": "{group}: la reunion del {when} se cancelo. Perdona el cambio.",
-    },
-    "moved": {
-        "en": "{group}: the meeting on {when} has moved to {new_when} at {location}.",
-        "es": "{group}: la reunion del {when} se cambio al {new_when} en {location}.",
-    },
-}
+# The notices' wording: meeting_cancelled and meeting_moved in smsapp/data/texts.yaml.
+NOTICES = {"cancelled": "meeting_cancelled", "moved": "meeting_moved"}
 
 
 @timers.handles(TimerKind.REMINDER)
@@ -133,13 +126,15 @@ def notice_text(
     group = session.get(Group, series.group_id)
     lang = "es" if member.language.startswith("es") else "en"
     new_start = payload.get("new_start")
-    return NOTICES[payload["notice"]][lang].format(
+    return text(
+        NOTICES[payload["notice"]],
+        lang,
         group=group.name if group else series.title,
         when=format_local(datetime.fromisoformat(payload["start"]), member.tz, lang),
         new_when=format_local(datetime.fromisoformat(new_start), member.tz, lang)
         if new_start
         else "",
-        location=series.location or "the usual place",
+        location=series.location or text("meeting_location_unknown"),
     )
 
 

@@ -21,11 +21,8 @@ from smsapp.services.core.texts import text
 RESOURCES_FILE = Path(__file__).resolve().parents[2] / "data" / "crisis_resources.yaml"
 LANGUAGES = ("en", "es")
 # Only when nothing else exists (a stranger texting a line whose organisation is in a
-# country without an entry and wrote nothing): never empty, never a wrong number.
-LAST_RESORT = {
-    "en": "If you are in danger now, call your local emergency number.",
-    "es": "Si corres peligro ahora, llama al numero de emergencias de tu pais.",
-}
+# country without an entry and wrote nothing): never empty, never a wrong number. Its
+# wording is crisis_last_resort in smsapp/data/texts.yaml.
 
 
 class HasCrisisTexts(Protocol):
@@ -109,7 +106,7 @@ def resources_text(
         for found in (own_text(group, lang), own_text(org, lang), defaults):
             if found:
                 return found
-    return LAST_RESORT.get(language, LAST_RESORT["en"])
+    return text("crisis_last_resort", language)
 
 
 def _languages(language: str) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ from smsapp.models.members import MemberStatus
 from smsapp.models.timers import TimerKind
 from smsapp.services.core import timers
 from smsapp.services.core.action_handlers import ActionCall, handles
+from smsapp.services.core.texts import text
 from smsapp.services.domain import calendar
 from smsapp.services.domain.schedule import format_local
 
@@ -85,7 +86,7 @@ def headcount_text(session: Session, user: User, now: datetime) -> str:
         found = calendar.upcoming(session, [group], now, now + HEADCOUNT_LOOKAHEAD)
         if found:
             lines.append(_headcount_line(session, group, found[0]))
-    return "\n".join(lines) if lines else "No upcoming meeting."
+    return "\n".join(lines) if lines else text("headcount_none")
 
 
 def counts(session: Session, group_id: int, series_id: int, occurrence: datetime) -> Counter[str]:
@@ -115,9 +116,14 @@ def _headcount_line(session: Session, group: Group, item: calendar.Upcoming) -> 
     occ = item.occurrence
     tally = counts(session, group.id, item.series.id, occ.original_start_utc)
     when = format_local(occ.start_utc, group.tz)
-    return (
-        f"{group.name}, {when}: {tally['yes']} yes, {tally['no']} no, "
-        f"{tally['later']} later, {tally['none']} no answer."
+    return text(
+        "headcount_line",
+        group=group.name,
+        when=when,
+        yes=tally["yes"],
+        no=tally["no"],
+        later=tally["later"],
+        none=tally["none"],
     )
 
 

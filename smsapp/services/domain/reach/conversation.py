@@ -22,6 +22,7 @@ from smsapp.models.escalations import UNRESOLVED
 from smsapp.models.members import MemberStatus
 from smsapp.models.messages import OutboxKind, Priority
 from smsapp.services.core import outbox, standing
+from smsapp.services.core.texts import text
 from smsapp.services.domain.reach import notices, texts
 
 log = logging.getLogger(__name__)
@@ -64,12 +65,9 @@ def of_user(session: Session, user: User) -> list[Case]:
 def unreachable_reason(member: Member | None) -> str | None:
     """Why texts cannot reach the member (None when they can)."""
     if member is None or member.status == MemberStatus.ERASED or not member.phone:
-        return "The member can no longer be reached."
+        return text("relay_refused_unreachable")
     if member.status == MemberStatus.OPTED_OUT:
-        return (
-            "The member has opted out of texts (STOP), so the phone company refuses every "
-            "text to them, the automatic replies included."
-        )
+        return text("relay_refused_opted_out")
     return None
 
 
@@ -78,14 +76,14 @@ def to_member(
 ) -> CaseMessage:
     """The facilitator's message to the case's member, from the organisation's number."""
     if case.acked_by != user.id or case.status not in OPEN:
-        raise NotDelivered(f"Case {case.id} is not in a conversation of yours.")
+        raise NotDelivered(text("relay_refused_not_yours", case_id=case.id))
     member = session.get(Member, case.member_id) if case.member_id else None
     reason = unreachable_reason(member)
     if reason is not None or member is None:
-        raise NotDelivered(reason or "The member can no longer be reached.")
+        raise NotDelivered(reason or text("relay_refused_unreachable"))
     words = body.strip()
     if not words:
-        raise NotDelivered("Write a message first.")
+        raise NotDelivered(text("relay_refused_empty"))
     signed = texts.signed(user, words)[:MAX_SMS]
     row = outbox.queue_message(
         session,
