@@ -49,6 +49,8 @@ SAMPLES: dict[str, object] = {
     "link": "https://hopeline.example.org/console/cases/1234",
     "taker": "Maria",
     "levels": "level 1 (the group's facilitators): every text to them failed",
+    "level_name": "on call",
+    "why": "nobody on call right now can be texted (no phone, deactivated or STOP)",
     "status": "acked",
     "yes": 8,
     "no": 2,

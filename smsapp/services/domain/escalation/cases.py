@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from smsapp.models import Case, Member, OutboxMessage, User
 from smsapp.models.escalations import UNRESOLVED, CaseStatus, Urgency
+from smsapp.services.core.texts import text
 from smsapp.services.domain import oncall
 from smsapp.services.domain.escalation import hooks, steps, texts
 from smsapp.services.domain.escalation.notify import notified_user_ids, text_users
@@ -140,7 +141,7 @@ def acknowledge(
         return False
     session.refresh(case)
     event(session, case, now, "acked", user_id=user.id)
-    first_name = (user.name or "").split(" ")[0] or "a colleague"
+    first_name = (user.name or "").split(" ")[0] or text("case_taker_unnamed")
     others = [u for u in notified_user_ids(session, case.id) if u != user.id]
     step = steps.current_step(session, case)
     text_users(session, case, others, texts.taken(case.id, first_name), now, f"s{step}taken")

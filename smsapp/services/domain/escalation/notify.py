@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from smsapp.models import Case, Group, OutboxMessage, User
 from smsapp.models.messages import OutboxKind, Priority
 from smsapp.services.core import outbox
+from smsapp.services.core.texts import text
 
 
 def text_users(
@@ -58,7 +59,7 @@ def notified_user_ids(session: Session, case_id: int) -> list[int]:
 
 def group_code(session: Session, case: Case) -> str:
     group = session.get(Group, case.group_id) if case.group_id else None
-    return group.code if group else "no group"
+    return group.code if group else text("case_no_group")
 
 
 def case_link(session: Session, case: Case) -> str:

@@ -26,6 +26,7 @@ from smsapp.models.messages import OutboxKind
 from smsapp.models.timers import TimerKind, TimerStatus
 from smsapp.services.core import outbox, timers
 from smsapp.services.core.crisis_resources import crisis_reply
+from smsapp.services.core.texts import text
 from smsapp.services.domain.escalation import texts
 from smsapp.services.domain.escalation.notify import case_link, group_code, text_users
 from smsapp.services.domain.escalation.policy import (
@@ -263,7 +264,10 @@ def _alarm_nobody(
     empty (later empty rounds of the same case are in the trail and on the dashboard)."""
     if _has_event(session, case, "alarm", "Nobody reached%"):
         return
-    words = "; ".join(f"level {n} ({level_name(session, lv)}): {why}" for n, lv, why in empty)
+    words = "; ".join(
+        text("escalation_alarm_level", level=n, level_name=level_name(session, lv), why=why)
+        for n, lv, why in empty
+    )
     body = texts.nobody_reached(facts(session, case, now), words)
     _alarm(session, case, body, f"alarm:nobody{current_step(session, case)}", now, "Nobody reached")
 
