@@ -17,7 +17,7 @@ from smsapp.models.consent import ConsentKind
 from smsapp.models.escalations import CaseStatus
 from smsapp.models.members import MemberStatus
 from smsapp.services.core import calls
-from smsapp.services.domain import escalation, visibility
+from smsapp.services.domain import visibility
 from smsapp.services.domain.member_profile import local_time
 from smsapp.services.domain.reach import conversation, voice
 from smsapp.web.console.core import (
@@ -151,20 +151,11 @@ def _can_call(case: Case, member: Member | None) -> bool:
 
 
 def _may_hand_over(case: Case) -> bool:
-    account = current_account()
-    taken = case.status == CaseStatus.ACKED and case.acked_by is not None
-    return taken and (case.acked_by == account.id or account.is_coordinator)
+    return conversation.may_hand_over(case, current_account())
 
 
 def _colleagues(case: Case) -> list[User]:
-    """Active people of the organisation who may act on the case, except its taker."""
-    session = db()
-    people = session.scalars(
-        select(User)
-        .where(User.organisation_id == case.organisation_id, User.active.is_(True))
-        .order_by(User.name)
-    )
-    return [u for u in people if u.id != case.acked_by and escalation.can_act_on(session, u, case)]
+    return conversation.colleagues(db(), case)
 
 
 def _opted_out_at(member: Member) -> str | None:
