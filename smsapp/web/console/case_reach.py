@@ -31,7 +31,8 @@ from smsapp.web.console.core import (
 from smsapp.web.runtime import runtime
 
 RECENT_CALLS = 5
-MAX_REPLY = 1500
+MAX_REPLY = conversation.MAX_REPLY
+_CHANNELS = {"console": "case page", "api": "API"}  # how the chat labels where a text came from
 
 
 def _visible_case(case_id: int) -> Case:
@@ -54,7 +55,7 @@ def reach_context(case: Case, member: Member | None) -> dict[str, Any]:
             "body": m.body or "(erased)",
             "when": local_time(m.at, zone),
             "status": status,
-            "channel": "case page" if m.channel == "console" else "SMS",
+            "channel": _CHANNELS.get(m.channel, "SMS"),
         }
         for m, name, status in (conversation.messages(session, case) if member else [])
     ]

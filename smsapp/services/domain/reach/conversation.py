@@ -29,6 +29,9 @@ from smsapp.services.domain.reach import notices, texts
 log = logging.getLogger(__name__)
 OPEN = UNRESOLVED  # taken and not resolved: the case is in conversation
 MAX_SMS = 1600  # Twilio refuses longer bodies
+MAX_REPLY = 1500  # what the case page and the API take in one message (the signature fits)
+# Where a message was written, as the case's trail says it (CaseMessage.channel).
+WHERE = {"console": "from the case page", "api": "through the API", "sms": "by SMS"}
 
 
 class NotDelivered(ValueError):
@@ -210,7 +213,7 @@ def _record(
     session.add(message)
     staff = session.get(User, user_id) if user_id is not None else None
     name = staff.name if staff is not None else "a facilitator"
-    where = "from the case page" if channel == "console" else "by SMS"
+    where = WHERE.get(channel, "by SMS")
     words = f"{name} to the member" if direction == "to_member" else f"the member to {name}"
     detail = f"{words} {where}"
     if row is None:
