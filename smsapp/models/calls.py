@@ -101,7 +101,7 @@ class CaseMessage(Base):
     )
     user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))  # the facilitator
     direction: Mapped[str] = mapped_column(String(12))  # to_member | from_member
-    channel: Mapped[str] = mapped_column(String(12))  # sms | console
+    channel: Mapped[str] = mapped_column(String(12))  # sms | console | api
     body: Mapped[str | None] = mapped_column(EncryptedText())
     outbox_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("outbox.id", ondelete="SET NULL")

@@ -63,6 +63,9 @@ def _routes(world: World, case_id: int) -> list[tuple[str, str, Any]]:
         ("GET", f"/groups/{hope}/members", None),
         ("GET", "/cases?status=open", None),
         ("POST", f"/cases/{case_id}/ack", None),
+        ("POST", f"/cases/{case_id}/messages", {"body": "How are you doing?"}),
+        ("POST", f"/cases/{case_id}/calls", None),
+        ("POST", f"/cases/{case_id}/hand-over", {"user_id": world.users["carol"].id}),
         ("POST", f"/cases/{case_id}/resolve", {"note": "called back"}),
         ("GET", f"/reports/groups/{hope}", None),
         ("POST", "/members", {"group_id": hope, "phone": "+12025550177"}),
@@ -112,6 +115,9 @@ def _routes(world: World, case_id: int) -> list[tuple[str, str, Any]]:
         ("POST", f"/staff/{alice}/reactivate", None),
         ("GET", "/settings", None),
         ("PUT", "/settings", {}),
+        ("GET", "/flows", None),
+        ("GET", "/flows/checkin", None),
+        ("POST", "/flows/checkin/assign", {"group_id": hope, "version": None}),
     ]
 
 
@@ -127,6 +133,9 @@ NOT_ABOUT_HARBOR = {
     "/staff": 403,  # the caller's own organisation's people; coordinators only
     "/staff/invitations": 403,  # a new account of the caller's own organisation
     "/settings": 403,
+    "/flows": 403,  # the caller's own organisation's flows; coordinators only
+    "/flows/checkin": 403,
+    "/flows/checkin/assign": 403,  # coordinators only, before the group is looked at
 }
 LISTS = {("GET", "/groups"), ("GET", "/cases?status=open"), ("GET", "/dashboard")}
 LISTS |= {("GET", "/meeting-series")}
@@ -262,6 +271,10 @@ FACILITATOR_MAY = {
     ("GET", "/api/v1/members/<>"),
     ("GET", "/api/v1/meeting-series"),
     ("GET", "/api/v1/meeting-series/<>"),
+    # The case page's actions, on a case the facilitator took (the ack above).
+    ("POST", "/api/v1/cases/<>/messages"),
+    ("POST", "/api/v1/cases/<>/calls"),
+    ("POST", "/api/v1/cases/<>/hand-over"),
 }
 
 

@@ -7,9 +7,11 @@ from flask import Flask
 
 from smsapp.web.api import (
     announcements,
+    case_actions,
     case_detail,
     cases,
     dashboard,
+    flow_library,
     flows,
     group_setup,
     groups,
@@ -28,9 +30,11 @@ from smsapp.web.api.blueprint import bp
 # Modules that add routes to bp.
 ROUTE_MODULES = (
     announcements,
+    case_actions,
     case_detail,
     cases,
     dashboard,
+    flow_library,
     flows,
     group_setup,
     groups,

@@ -17,7 +17,7 @@ from smsapp.models.consent import ConsentKind
 from smsapp.models.escalations import CaseStatus
 from smsapp.models.members import MemberStatus
 from smsapp.services.core import calls
-from smsapp.services.domain import escalation, visibility
+from smsapp.services.domain import visibility
 from smsapp.services.domain.member_profile import local_time
 from smsapp.services.domain.reach import conversation, voice
 from smsapp.web.console.core import (
@@ -31,7 +31,8 @@ from smsapp.web.console.core import (
 from smsapp.web.runtime import runtime
 
 RECENT_CALLS = 5
-MAX_REPLY = 1500
+MAX_REPLY = conversation.MAX_REPLY
+_CHANNELS = {"console": "case page", "api": "API"}  # how the chat labels where a text came from
 
 
 def _visible_case(case_id: int) -> Case:
@@ -54,7 +55,7 @@ def reach_context(case: Case, member: Member | None) -> dict[str, Any]:
             "body": m.body or "(erased)",
             "when": local_time(m.at, zone),
             "status": status,
-            "channel": "case page" if m.channel == "console" else "SMS",
+            "channel": _CHANNELS.get(m.channel, "SMS"),
         }
         for m, name, status in (conversation.messages(session, case) if member else [])
     ]
@@ -151,20 +152,11 @@ def _can_call(case: Case, member: Member | None) -> bool:
 
 
 def _may_hand_over(case: Case) -> bool:
-    account = current_account()
-    taken = case.status == CaseStatus.ACKED and case.acked_by is not None
-    return taken and (case.acked_by == account.id or account.is_coordinator)
+    return conversation.may_hand_over(case, current_account())
 
 
 def _colleagues(case: Case) -> list[User]:
-    """Active people of the organisation who may act on the case, except its taker."""
-    session = db()
-    people = session.scalars(
-        select(User)
-        .where(User.organisation_id == case.organisation_id, User.active.is_(True))
-        .order_by(User.name)
-    )
-    return [u for u in people if u.id != case.acked_by and escalation.can_act_on(session, u, case)]
+    return conversation.colleagues(db(), case)
 
 
 def _opted_out_at(member: Member) -> str | None:

@@ -18,16 +18,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsapp.models import Case, CaseEvent, CaseMessage, Member, OutboxMessage, User
-from smsapp.models.escalations import UNRESOLVED
+from smsapp.models.escalations import UNRESOLVED, CaseStatus
 from smsapp.models.members import MemberStatus
 from smsapp.models.messages import OutboxKind, Priority
 from smsapp.services.core import outbox, standing
 from smsapp.services.core.texts import text
+from smsapp.services.domain import visibility
+from smsapp.services.domain.escalation import can_act_on
 from smsapp.services.domain.reach import notices, texts
 
 log = logging.getLogger(__name__)
 OPEN = UNRESOLVED  # taken and not resolved: the case is in conversation
 MAX_SMS = 1600  # Twilio refuses longer bodies
+MAX_REPLY = 1500  # what the case page and the API take in one message (the signature fits)
+# Where a message was written, as the case's trail says it (CaseMessage.channel).
+WHERE = {"console": "from the case page", "api": "through the API", "sms": "by SMS"}
 
 
 class NotDelivered(ValueError):
@@ -146,6 +151,23 @@ def hand_over(session: Session, case: Case, by: User, to: User, now: datetime) -
     log.info("case.handed", extra={"case_id": case.id})
 
 
+def may_hand_over(case: Case, viewer: visibility.Viewer) -> bool:
+    """Whether `viewer` may pass the case on: it is taken (acknowledged, not resolved)
+    and they are its taker or a coordinator."""
+    taken = case.status == CaseStatus.ACKED and case.acked_by is not None
+    return taken and (case.acked_by == viewer.id or visibility.is_coordinator(viewer))
+
+
+def colleagues(session: Session, case: Case) -> list[User]:
+    """Active people of the organisation who may act on the case, except its taker."""
+    people = session.scalars(
+        select(User)
+        .where(User.organisation_id == case.organisation_id, User.active.is_(True))
+        .order_by(User.name)
+    )
+    return [u for u in people if u.id != case.acked_by and can_act_on(session, u, case)]
+
+
 def messages(session: Session, case: Case) -> list[tuple[CaseMessage, str, str]]:
     """The conversation, oldest first: each message, the facilitator's name, its status."""
     rows = session.execute(
@@ -189,7 +211,7 @@ def _record(
     session.add(message)
     staff = session.get(User, user_id) if user_id is not None else None
     name = staff.name if staff is not None else "a facilitator"
-    where = "from the case page" if channel == "console" else "by SMS"
+    where = WHERE.get(channel, "by SMS")
     words = f"{name} to the member" if direction == "to_member" else f"the member to {name}"
     detail = f"{words} {where}"
     if row is None:
