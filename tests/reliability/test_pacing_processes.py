@@ -25,6 +25,7 @@ from smsapp.receive import receive_sms
 from smsapp.services.core import outbox
 from smsapp.services.domain.risk import load_lexicon, screen
 from tests.factories import ORG_NUMBER, PHONES
+from tests.reliability.worker_env import worker_env
 from tests.stand_ins import TwilioStandIn, serve_twilio
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,23 +43,7 @@ def api() -> Iterator[TwilioStandIn]:
 
 
 def service_env(runtime, api: TwilioStandIn) -> dict[str, str]:
-    settings = runtime.settings
-    return {
-        **os.environ,
-        "SMSAPP_ENV": "development",
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "SMSAPP_ENCRYPTION_KEYS": settings.encryption_keys,
-        "SMSAPP_LOOKUP_SECRET": settings.lookup_secret,
-        "SMSAPP_TRANSPORT": "twilio",
-        "TWILIO_ACCOUNT_SID": ACCOUNT,
-        "TWILIO_AUTH_TOKEN": "stand-in",
-        "TWILIO_FROM_NUMBER": "+15005550006",
-        "SMSAPP_TWILIO_API_BASE": api.url,
-        "SMSAPP_SEND_RATE": "1",
-        "SMSAPP_TICK_SECONDS": "0.5",
-        "SMSAPP_INSTANCE_PATH": str(settings.instance_path),
-    }
+    return worker_env(runtime, api.url, account=ACCOUNT, send_rate="1", tick_seconds="0.5")
 
 
 def cli(env: dict[str, str], *args: str) -> str:

@@ -31,6 +31,7 @@ from smsapp.services.core import directory
 from smsapp.services.domain import meetings
 from smsapp.services.domain.schedule import to_local
 from smsapp.transport.twilio import TwilioTransport
+from tests.reliability.worker_env import worker_env
 from tests.stand_ins import TwilioStandIn, serve_twilio
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,29 +85,13 @@ def api() -> Iterator[TwilioStandIn]:
         yield stand_in
 
 
-def worker_env(runtime, api_url: str) -> dict[str, str]:
-    settings = runtime.settings
-    return {
-        **os.environ,
-        "SMSAPP_ENV": "development",
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "SMSAPP_ENCRYPTION_KEYS": settings.encryption_keys,
-        "SMSAPP_LOOKUP_SECRET": settings.lookup_secret,
-        "SMSAPP_TRANSPORT": "twilio",
-        "TWILIO_ACCOUNT_SID": ACCOUNT,
-        "TWILIO_AUTH_TOKEN": "stand-in",
-        "TWILIO_FROM_NUMBER": "+15005550006",
-        "SMSAPP_TWILIO_API_BASE": api_url,
-        "SMSAPP_SEND_RATE": "0",
-        "SMSAPP_TICK_SECONDS": "0.2",
-        "SMSAPP_INSTANCE_PATH": str(settings.instance_path),
-    }
+def reminder_worker_env(runtime, api_url: str) -> dict[str, str]:
+    return worker_env(runtime, api_url, account=ACCOUNT, send_rate="0", tick_seconds="0.2")
 
 
 def burst(runtime, api: TwilioStandIn, workers: int = 2) -> None:
     """`worker.py --burst` in `workers` processes at once, each until nothing is left."""
-    env = worker_env(runtime, api.url)
+    env = reminder_worker_env(runtime, api.url)
     logs = [runtime.settings.instance_path.parent / f"burst-{i}.log" for i in range(workers)]
     for log in logs:
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -162,7 +147,7 @@ def test_flushed_redis_while_reminders_are_due_and_queued(runtime, api, due_remi
 
 def test_worker_killed_mid_batch_then_a_new_worker_finishes(runtime, api, due_reminders):
     api.delay = 0.03  # long enough to be sure the kill lands while a send is in flight
-    env = worker_env(runtime, api.url)
+    env = reminder_worker_env(runtime, api.url)
     workers = [
         subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

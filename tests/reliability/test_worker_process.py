@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -13,6 +12,7 @@ from sqlalchemy import func, select, update
 from smsapp.models import OutboxMessage
 from smsapp.services.core import outbox
 from tests.factories import PHONES
+from tests.reliability.worker_env import worker_env
 from tests.stand_ins import serve_twilio
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,22 +37,7 @@ def _queue(runtime, world, count):
 
 
 def _burst(runtime, api_url):
-    settings = runtime.settings
-    env = {
-        **os.environ,
-        "SMSAPP_ENV": "development",
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "SMSAPP_ENCRYPTION_KEYS": settings.encryption_keys,
-        "SMSAPP_LOOKUP_SECRET": settings.lookup_secret,
-        "SMSAPP_TRANSPORT": "twilio",
-        "TWILIO_ACCOUNT_SID": ACCOUNT,
-        "TWILIO_AUTH_TOKEN": "stand-in",
-        "TWILIO_FROM_NUMBER": "+15005550006",
-        "SMSAPP_TWILIO_API_BASE": api_url,
-        "SMSAPP_SEND_RATE": "0",
-        "SMSAPP_INSTANCE_PATH": str(settings.instance_path),
-    }
+    env = worker_env(runtime, api_url, account=ACCOUNT, send_rate="0")
     result = subprocess.run(
         [sys.executable, "worker.py", "--burst"],
         cwd=ROOT,
