@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -13,9 +14,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# What a release build reads; the rest (venvs, caches, node_modules) is left behind.
+NOT_SOURCE = shutil.ignore_patterns(
+    ".git", ".venv", "node_modules", "build", "*.egg-info", "instance", "test-artifacts",
+    ".*_cache", "__pycache__",
+)  # fmt: skip
+
+
 def _build_wheel(out: Path) -> Path:
+    """Built from a copy of the source, as a release is: pip builds in the tree it is given
+    (build/, *.egg-info), so two test runs side by side never share those."""
+    source = out.parent / "source"
+    shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation",
          "--quiet", "-w", str(out)],
         check=True, timeout=300,
     )  # fmt: skip
