@@ -24,7 +24,10 @@ def log_in(page: Any, who: str) -> None:
 
 
 def open_menu(page: Any) -> None:
-    """On a phone the links sit behind the Menu button; on a wide screen they are shown."""
+    """On a phone the links sit behind the Menu button; on a wide screen they are shown.
+    Asked once the page has loaded: before its stylesheet applies, a wide screen shows the
+    button too, and the check would then wait for a button that is about to be hidden."""
+    page.wait_for_load_state("load")
     toggle = page.get_by_role("button", name="Menu")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
