@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes
 from email.message import Message
+from typing import Any
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -68,3 +69,13 @@ def serve_smtp() -> Iterator[_Server]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def mailing_through(settings: Any, server: _Server) -> Any:
+    """`settings` sending the console's mail through this stand-in."""
+    return settings.with_(
+        smtp_host="127.0.0.1",
+        smtp_port=server.server_address[1],
+        smtp_starttls=False,
+        mail_from="console@example.org",
+    )

@@ -14,7 +14,7 @@ from smsapp.config import Settings
 from smsapp.models import AccountLink, User
 from smsapp.services.domain import api_tokens, staff
 from tests.factories import PASSWORD, World
-from tests.smtp_stand_in import serve_smtp
+from tests.smtp_stand_in import mailing_through, serve_smtp
 
 NEW_PASSWORD = "a long new password"
 ERIN = {"role": "facilitator", "email": "Erin@Example.org", "name": "Erin Park"}
@@ -28,12 +28,7 @@ def smtp() -> Iterator[Any]:
 
 @pytest.fixture
 def settings(settings: Settings, smtp: Any) -> Settings:
-    return settings.with_(
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.server_address[1],
-        smtp_starttls=False,
-        mail_from="console@example.org",
-    )
+    return mailing_through(settings, smtp)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from playwright.sync_api import Page, expect
 
 from smsapp.config import Settings
 from tests.browser.browser_helpers import horizontal_overflow, log_in, open_menu, screenshot
-from tests.smtp_stand_in import serve_smtp
+from tests.smtp_stand_in import mailing_through, serve_smtp
 
 SIZES = ("phone", "desktop")
 ERIN_PASSWORD = "rising tide 2026 evenings"
@@ -65,12 +65,7 @@ def smtp() -> Iterator[Any]:
 
 @pytest.fixture
 def settings(settings: Settings, smtp: Any) -> Settings:
-    return settings.with_(
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.server_address[1],
-        smtp_starttls=False,
-        mail_from="console@example.org",
-    )
+    return mailing_through(settings, smtp)
 
 
 def _mailed_link(smtp: Any, to: str) -> str:

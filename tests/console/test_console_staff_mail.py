@@ -9,7 +9,7 @@ import pytest
 
 from smsapp.config import Settings
 from tests.console.test_console_staff import _invite, _link
-from tests.smtp_stand_in import serve_smtp
+from tests.smtp_stand_in import mailing_through, serve_smtp
 
 
 @pytest.fixture
@@ -20,12 +20,7 @@ def smtp() -> Iterator[Any]:
 
 @pytest.fixture
 def settings(settings: Settings, smtp: Any) -> Settings:
-    return settings.with_(
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.server_address[1],
-        smtp_starttls=False,
-        mail_from="console@example.org",
-    )
+    return mailing_through(settings, smtp)
 
 
 def test_with_mail_set_up_the_invitation_is_mailed_too(browser: Any, world: Any, smtp: Any) -> None:
